@@ -1,0 +1,82 @@
+"""The Python API: ``clean`` a text, or ``clean_bytes`` of a file, into a ``Result``."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.core import changelog
+from pipeline.core.decoding import decode
+from pipeline.core.document import Document
+from pipeline.core.edits import Change, Edit
+from pipeline.core.errors import InputError
+from pipeline.core.settings import Settings
+from pipeline.stages import STAGES
+
+
+@dataclass(frozen=True)
+class Result:
+    """What cleaning gives: the cleaned text, every change made or suggested, and the log header."""
+
+    text: str
+    changes: tuple[Change, ...]
+    header: dict[str, Any]
+
+    def changelog(self) -> str:
+        """The change log as JSON lines, as written to ``NAME.changes.jsonl``."""
+        return changelog.dump(self.header, self.changes)
+
+
+def clean(text: str, **settings: Any) -> Result:
+    """Clean a text with the given settings (see ``Settings``).
+
+    >>> clean("Clean text stays as it is.").text
+    'Clean text stays as it is.\\n'
+    """
+    return clean_document(Document(text), Settings(**settings), source="<text>", source_sha256=None)
+
+
+def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
+    """Decode a file's bytes and clean them; ``InputError`` says why a file cannot be cleaned."""
+    limit = settings.rules("pipeline").number("max_input_mb", low=0)
+    if len(data) > limit * 1_000_000:
+        raise InputError(
+            f"{name}: {len(data) / 1e6:.0f} MB is over the {limit:g} MB limit "
+            "(raise it with --set pipeline.max_input_mb=N)"
+        )
+    decoded = decode(data, name)
+    document = Document(decoded.text, name)
+    document.facts["decoding"] = {"encoding": decoded.encoding, "confidence": decoded.confidence}
+    return clean_document(document, settings, source=name, source_sha256=hashlib.sha256(data).hexdigest())
+
+
+def clean_document(
+    document: Document, settings: Settings, *, source: str, source_sha256: str | None
+) -> Result:
+    """Run the selected stages over a document, then end the text with exactly one newline."""
+    min_confidence = settings.rules("pipeline").number("min_confidence", low=0, high=1)
+    decisions = settings.decision_map()
+    for name in settings.stages():
+        edits = STAGES[name](document, settings)
+        document.apply(name, edits, min_confidence=min_confidence, decisions=decisions)
+    document.apply("output", [final_newline(document.text)], decisions=decisions)
+    head = changelog.header(
+        source=source,
+        source_sha256=source_sha256,
+        raw=document.raw,
+        cleaned=document.text,
+        settings=settings.describe(),
+        **document.facts,
+    )
+    return Result(document.text, tuple(document.located_changes()), head)
+
+
+def final_newline(text: str) -> Edit:
+    """Replace the whitespace at the end of the text with one newline, as files of lines should end.
+
+    >>> final_newline("last line  \\n\\n\\n")
+    Edit(start=9, end=14, replacement='\\n', rule='final-newline', confidence=1.0, applied=True, note='')
+    """
+    end = len(text.rstrip())
+    return Edit(end, len(text), "\n" if end else "", "final-newline")

@@ -1,0 +1,102 @@
+"""Cleaning files: find the inputs, clean each one, write its two outputs atomically, report failures.
+
+One bad file never stops a batch: its failure is reported with a one-line reason and the rest go on.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.api import Result, clean_bytes
+from pipeline.core.errors import InputError, OutputError, ScancleanError
+from pipeline.core.settings import Settings
+
+INPUT_SUFFIX = ".txt"
+LOG_SUFFIX = ".changes.jsonl"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one input: the changes per stage, or the one-line reason it failed."""
+
+    source: str
+    changes_by_stage: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+def find_inputs(paths: Iterable[Path]) -> list[Path | Outcome]:
+    """Expand folders to their ``*.txt`` files; a path that is not there becomes a failed ``Outcome``."""
+    found: list[Path | Outcome] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(
+                p for p in path.iterdir() if p.suffix == INPUT_SUFFIX and not p.name.startswith(".")
+            )
+            found.extend(
+                files or [Outcome(str(path), error=f"{path}: no {INPUT_SUFFIX} files in this folder")]
+            )
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            found.append(Outcome(str(path), error=f"{path}: no such file"))
+    return found
+
+
+def output_paths(source: Path, out_dir: Path) -> tuple[Path, Path]:
+    """``cleaned/NAME.txt`` and ``cleaned/NAME.changes.jsonl`` for ``raw/NAME.txt``."""
+    stem = source.name[: -len(INPUT_SUFFIX)] if source.name.endswith(INPUT_SUFFIX) else source.name
+    return out_dir / f"{stem}.txt", out_dir / f"{stem}{LOG_SUFFIX}"
+
+
+def clean_file(source: Path, out_dir: Path, settings: Settings) -> Outcome:
+    """Clean one file into ``out_dir``; never raises for a problem of the input, returns it instead."""
+    try:
+        result = clean_bytes(read_input(source), source.name, settings)
+        text_path, log_path = output_paths(source, out_dir)
+        write_atomically({text_path: result.text, log_path: result.changelog()})
+    except ScancleanError as error:
+        return Outcome(str(source), error=str(error))
+    return Outcome(str(source), changes_by_stage=count_by_stage(result))
+
+
+def count_by_stage(result: Result) -> dict[str, int]:
+    return dict(Counter(change.stage for change in result.changes if change.applied))
+
+
+def read_input(path: Path) -> bytes:
+    """A file's bytes, with a clear message for a folder, a missing or an unreadable file."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a text file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; cannot read it") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
+
+
+def write_atomically(contents: dict[Path, str]) -> None:
+    """Write every file to a temporary name first, then rename them all: no half-written outputs."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in contents.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((temporary, path))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except OSError as error:
+        raise OutputError(f"{error.filename or 'output'}: cannot write ({error.strerror or error})") from None
+    finally:
+        for temporary, _ in staged:
+            if os.path.exists(temporary):
+                os.unlink(temporary)

@@ -1,0 +1,155 @@
+"""The `scanclean` command: parses options, calls the API, prints. No cleaning logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline import __version__
+from pipeline.api import clean_bytes
+from pipeline.batch import Outcome, clean_file, find_inputs, read_input, write_atomically
+from pipeline.core import changelog
+from pipeline.core.errors import ScancleanError
+from pipeline.core.settings import STAGE_NAMES, Settings
+
+
+class _Command(click.Group):
+    """Prints errors the user can fix as one line, without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScancleanError as error:
+            click.echo(f"scanclean: {error}", err=True)
+            sys.exit(1)
+
+
+def _stage_list(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in (value or "").split(",") if name.strip())
+    unknown = [name for name in names if name not in STAGE_NAMES]
+    if unknown:
+        raise click.BadParameter(f"unknown stage {unknown[0]!r}; choose from {','.join(STAGE_NAMES)}")
+    return names
+
+
+def _settings_options(command: Any) -> Any:
+    """The options every cleaning command shares, turned into one ``Settings``."""
+    options = [
+        click.option(
+            "--only", callback=_stage_list, metavar="STAGES", help="Run only these stages (a,b,...)."
+        ),
+        click.option(
+            "--skip", callback=_stage_list, metavar="STAGES", help="Leave these stages out (a,b,...)."
+        ),
+        click.option(
+            "--rules",
+            "rules_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="A folder of NAME.toml files laid over the shipped rules/.",
+        ),
+        click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="FILE.KEY=VALUE",
+            help="Override one rule for this run, e.g. --set typography.style=straight.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings(
+    only: tuple[str, ...], skip: tuple[str, ...], rules_dir: Path | None, overrides: tuple[str, ...]
+) -> Settings:
+    return Settings(only=only, skip=skip, rules_dir=rules_dir, overrides=overrides)
+
+
+@click.group(cls=_Command)
+@click.version_option(__version__, prog_name="scanclean")
+def main() -> None:
+    """Clean raw OCR text of scanned documents, with a change log that can be reviewed and undone."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="cleaned",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for NAME.txt and NAME.changes.jsonl.",
+)
+@_settings_options
+def run(paths: tuple[Path, ...], out_dir: Path, **options: Any) -> None:
+    """Clean every PATH (files, or folders of .txt files; default raw/) into the output folder."""
+    settings = _settings(**options)
+    inputs = find_inputs(paths or (Path("raw"),))
+    outcomes: list[Outcome] = []
+    show_progress = sys.stderr.isatty() and len(inputs) > 1
+    with click.progressbar(inputs, label="cleaning", file=sys.stderr, hidden=not show_progress) as bar:
+        for item in bar:
+            outcome = item if isinstance(item, Outcome) else clean_file(item, out_dir, settings)
+            outcomes.append(outcome)
+    _print_summary(outcomes, out_dir)
+    if any(outcome.error for outcome in outcomes):
+        sys.exit(1)
+
+
+def _print_summary(outcomes: list[Outcome], out_dir: Path) -> None:
+    failed = [outcome for outcome in outcomes if outcome.error]
+    for outcome in failed:
+        click.echo(f"scanclean: {outcome.error}", err=True)
+    per_stage: Counter[str] = Counter()
+    for outcome in outcomes:
+        per_stage.update(outcome.changes_by_stage)
+    cleaned = len(outcomes) - len(failed)
+    stages = ", ".join(f"{name} {per_stage[name]}" for name in (*STAGE_NAMES, "output") if per_stage[name])
+    click.echo(
+        f"{cleaned} file{'s' if cleaned != 1 else ''} cleaned into {out_dir}/, {len(failed)} failed; "
+        f"changes: {stages or 'none'}",
+        err=True,
+    )
+
+
+@main.command(name="clean")
+@click.argument("source", default="-", type=click.Path(allow_dash=True, path_type=Path))
+@click.option(
+    "--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the change log here."
+)
+@_settings_options
+def clean_command(source: Path, log_path: Path | None, **options: Any) -> None:
+    """Clean one FILE (or standard input, '-') and print the cleaned text."""
+    settings = _settings(**options)
+    if str(source) == "-":
+        data, name = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        data, name = read_input(source), source.name
+    result = clean_bytes(data, name, settings)
+    if log_path is not None:
+        write_atomically({log_path: result.changelog()})
+    sys.stdout.buffer.write(result.text.encode("utf-8"))
+
+
+@main.command()
+@click.argument("cleaned", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("changes", type=click.Path(dir_okay=False, path_type=Path))
+def restore(cleaned: Path, changes: Path) -> None:
+    """Print the raw text rebuilt from a CLEANED text and its CHANGES log."""
+    text = _read_utf8(cleaned)
+    head, logged = changelog.parse(_read_utf8(changes), str(changes))
+    sys.stdout.buffer.write(changelog.restore(text, logged, head).encode("utf-8"))
+
+
+def _read_utf8(path: Path) -> str:
+    try:
+        return read_input(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScancleanError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
