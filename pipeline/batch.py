@@ -5,14 +5,19 @@ One bad file never stops a batch: its failure is reported with a one-line reason
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import __version__
 from pipeline.api import Result, clean_bytes
+from pipeline.core.changelog import sha256_text
 from pipeline.core.errors import InputError, OutputError, ScancleanError
 from pipeline.core.settings import Settings
 
@@ -27,6 +32,7 @@ class Outcome:
     source: str
     changes_by_stage: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    skipped: bool = False
 
 
 def find_inputs(paths: Iterable[Path]) -> list[Path | Outcome]:
@@ -53,15 +59,59 @@ def output_paths(source: Path, out_dir: Path) -> tuple[Path, Path]:
     return out_dir / f"{stem}.txt", out_dir / f"{stem}{LOG_SUFFIX}"
 
 
-def clean_file(source: Path, out_dir: Path, settings: Settings) -> Outcome:
-    """Clean one file into ``out_dir``; never raises for a problem of the input, returns it instead."""
+def clean_file(source: Path, out_dir: Path, settings: Settings, *, force: bool = True) -> Outcome:
+    """Clean one file into ``out_dir``; never raises for a problem of the input, returns it instead.
+
+    Without ``force``, a file whose outputs were written from the same bytes under the same settings and
+    version, and are intact, is skipped.
+    """
     try:
-        result = clean_bytes(read_input(source), source.name, settings)
+        data = read_input(source)
         text_path, log_path = output_paths(source, out_dir)
+        if not force and outputs_are_current(data, settings, text_path, log_path):
+            return Outcome(str(source), skipped=True)
+        result = clean_bytes(data, source.name, settings)
         write_atomically({text_path: result.text, log_path: result.changelog()})
     except ScancleanError as error:
         return Outcome(str(source), error=str(error))
     return Outcome(str(source), changes_by_stage=count_by_stage(result))
+
+
+def clean_files(
+    sources: list[Path], out_dir: Path, settings: Settings, *, jobs: int = 1, force: bool = True
+) -> Iterator[Outcome]:
+    """Clean files one by one, or in ``jobs`` worker processes; outcomes come as files finish.
+
+    Each file is cleaned whole by one worker, so the outputs are the same whatever ``jobs`` is.
+    """
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield clean_file(source, out_dir, settings, force=force)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(clean_file, source, out_dir, settings, force=force): source for source in sources
+        }
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as error:  # a worker that died takes only its own file down
+                yield Outcome(str(futures[future]), error=f"{futures[future]}: worker failed ({error})")
+
+
+def outputs_are_current(data: bytes, settings: Settings, text_path: Path, log_path: Path) -> bool:
+    """Whether existing outputs came from these bytes, settings and version, and are intact."""
+    try:
+        head = json.loads(log_path.read_text(encoding="utf-8").partition("\n")[0])
+        cleaned = text_path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return False
+    return (
+        head.get("input_sha256") == hashlib.sha256(data).hexdigest()
+        and head.get("settings") == settings.describe()
+        and head.get("tool_version") == __version__
+        and head.get("cleaned_sha256") == sha256_text(cleaned)
+    )
 
 
 def count_by_stage(result: Result) -> dict[str, int]:

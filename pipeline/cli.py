@@ -11,7 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.api import clean_bytes
-from pipeline.batch import Outcome, clean_file, find_inputs, read_input, write_atomically
+from pipeline.batch import Outcome, clean_files, find_inputs, read_input, write_atomically
 from pipeline.core import changelog
 from pipeline.core.errors import ScancleanError
 from pipeline.core.settings import STAGE_NAMES, Settings
@@ -78,6 +78,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
+@click.option("--force", is_flag=True, help="Clean even files whose outputs are up to date.")
 @click.option(
     "-o",
     "--output",
@@ -88,16 +90,22 @@ def main() -> None:
     help="Folder for NAME.txt and NAME.changes.jsonl.",
 )
 @_settings_options
-def run(paths: tuple[Path, ...], out_dir: Path, **options: Any) -> None:
-    """Clean every PATH (files, or folders of .txt files; default raw/) into the output folder."""
+def run(paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool, **options: Any) -> None:
+    """Clean every PATH (files, or folders of .txt files; default raw/) into the output folder.
+
+    Files whose outputs are up to date (same bytes, settings and version) are skipped unless --force.
+    """
     settings = _settings(**options)
     inputs = find_inputs(paths or (Path("raw"),))
-    outcomes: list[Outcome] = []
-    show_progress = sys.stderr.isatty() and len(inputs) > 1
-    with click.progressbar(inputs, label="cleaning", file=sys.stderr, hidden=not show_progress) as bar:
-        for item in bar:
-            outcome = item if isinstance(item, Outcome) else clean_file(item, out_dir, settings)
+    outcomes = [item for item in inputs if isinstance(item, Outcome)]
+    sources = [item for item in inputs if isinstance(item, Path)]
+    show_progress = sys.stderr.isatty() and len(sources) > 1
+    with click.progressbar(
+        length=len(sources), label="cleaning", file=sys.stderr, hidden=not show_progress
+    ) as bar:
+        for outcome in clean_files(sources, out_dir, settings, jobs=jobs, force=force):
             outcomes.append(outcome)
+            bar.update(1)
     _print_summary(outcomes, out_dir)
     if any(outcome.error for outcome in outcomes):
         sys.exit(1)
@@ -110,11 +118,12 @@ def _print_summary(outcomes: list[Outcome], out_dir: Path) -> None:
     per_stage: Counter[str] = Counter()
     for outcome in outcomes:
         per_stage.update(outcome.changes_by_stage)
-    cleaned = len(outcomes) - len(failed)
+    skipped = sum(outcome.skipped for outcome in outcomes)
+    cleaned = len(outcomes) - len(failed) - skipped
     stages = ", ".join(f"{name} {per_stage[name]}" for name in (*STAGE_NAMES, "output") if per_stage[name])
     click.echo(
-        f"{cleaned} file{'s' if cleaned != 1 else ''} cleaned into {out_dir}/, {len(failed)} failed; "
-        f"changes: {stages or 'none'}",
+        f"{cleaned} file{'s' if cleaned != 1 else ''} cleaned into {out_dir}/, {skipped} up to date, "
+        f"{len(failed)} failed; changes: {stages or 'none'}",
         err=True,
     )
 

@@ -131,3 +131,33 @@ def test_restore_refuses_a_log_that_belongs_to_another_text(tmp_path: Path) -> N
     other.write_text("something else\n", encoding="utf-8")
     code, _, err = invoke("restore", str(other), str(tmp_path / "stalin-documents.changes.jsonl"))
     assert code == 1 and "sha256 differs" in err
+
+
+def _scans(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    for number in range(count):
+        (folder / f"scan-{number:02}.txt").write_text(text[number * 300 :], encoding="utf-8")
+    return folder
+
+
+def test_parallel_runs_write_the_same_outputs_as_one_process(tmp_path: Path) -> None:
+    raw = _scans(tmp_path / "raw", 6)
+    assert invoke("run", str(raw), "-o", str(tmp_path / "one"))[0] == 0
+    assert invoke("run", str(raw), "-o", str(tmp_path / "two"), "-j", "2")[0] == 0
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    assert one == two and len(one) == 12
+
+
+def test_a_second_run_skips_files_whose_outputs_are_current(tmp_path: Path) -> None:
+    raw = _scans(tmp_path / "raw", 3)
+    out = tmp_path / "out"
+    invoke("run", str(raw), "-o", str(out))
+    (raw / "scan-01.txt").write_text("changed text\n", encoding="utf-8")
+    _, _, err = invoke("run", str(raw), "-o", str(out))
+    assert "1 file cleaned" in err and "2 up to date" in err
+    _, _, err = invoke("run", str(raw), "-o", str(out), "--set", "pipeline.min_confidence=0.9")
+    assert "3 files cleaned" in err
+    _, _, err = invoke("run", str(raw), "-o", str(out), "--set", "pipeline.min_confidence=0.9", "--force")
+    assert "3 files cleaned" in err and "0 up to date" in err
