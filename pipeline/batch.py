@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from pipeline import __version__
 from pipeline.api import Result, clean_bytes
@@ -53,32 +54,90 @@ def find_inputs(paths: Iterable[Path]) -> list[Path | Outcome]:
     return found
 
 
-def output_paths(source: Path, out_dir: Path) -> tuple[Path, Path]:
-    """``cleaned/NAME.txt`` and ``cleaned/NAME.changes.jsonl`` for ``raw/NAME.txt``."""
-    stem = source.name[: -len(INPUT_SUFFIX)] if source.name.endswith(INPUT_SUFFIX) else source.name
-    return out_dir / f"{stem}.txt", out_dir / f"{stem}{LOG_SUFFIX}"
+class Files(Protocol):
+    """Where inputs are read and outputs written: this machine's disk, or any fsspec file system."""
+
+    def read_bytes(self, path: str) -> bytes: ...
+
+    def read_text_if_exists(self, path: str) -> str | None: ...
+
+    def write_atomically(self, contents: dict[str, str]) -> None: ...
+
+    def join(self, folder: str, name: str) -> str: ...
 
 
-def clean_file(source: Path, out_dir: Path, settings: Settings, *, force: bool = True) -> Outcome:
+class LocalFiles:
+    """Inputs and outputs on this machine's file system."""
+
+    def read_bytes(self, path: str) -> bytes:
+        return read_input(Path(path))
+
+    def read_text_if_exists(self, path: str) -> str | None:
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+
+    def write_atomically(self, contents: dict[str, str]) -> None:
+        write_atomically({Path(path): text for path, text in contents.items()})
+
+    def join(self, folder: str, name: str) -> str:
+        return str(Path(folder) / name)
+
+
+LOCAL_FILES = LocalFiles()
+
+
+def file_name(source: str) -> str:
+    """The last part of a path or URL: what the change log calls the input.
+
+    >>> file_name("s3://archive/raw/scan-001.txt")
+    'scan-001.txt'
+    """
+    return source.replace("\\", "/").rstrip("/").rpartition("/")[2]
+
+
+def output_names(source: str) -> tuple[str, str]:
+    """``NAME.txt`` and ``NAME.changes.jsonl`` for an input ``.../NAME.txt``.
+
+    >>> output_names("raw/stalin-documents.txt")
+    ('stalin-documents.txt', 'stalin-documents.changes.jsonl')
+    """
+    name = file_name(source)
+    stem = name[: -len(INPUT_SUFFIX)] if name.endswith(INPUT_SUFFIX) else name
+    return f"{stem}.txt", f"{stem}{LOG_SUFFIX}"
+
+
+def clean_file(
+    source: str | Path,
+    out_dir: str | Path,
+    settings: Settings,
+    *,
+    force: bool = True,
+    files: Files = LOCAL_FILES,
+) -> Outcome:
     """Clean one file into ``out_dir``; never raises for a problem of the input, returns it instead.
 
     Without ``force``, a file whose outputs were written from the same bytes under the same settings and
-    version, and are intact, is skipped.
+    version, and are intact, is skipped. ``files`` says where the paths live (default: this machine).
     """
+    source, out_dir = str(source), str(out_dir)
     try:
-        data = read_input(source)
-        text_path, log_path = output_paths(source, out_dir)
-        if not force and outputs_are_current(data, settings, text_path, log_path):
-            return Outcome(str(source), skipped=True)
-        result = clean_bytes(data, source.name, settings)
-        write_atomically({text_path: result.text, log_path: result.changelog()})
+        data = files.read_bytes(source)
+        text_path, log_path = (files.join(out_dir, name) for name in output_names(source))
+        if not force and outputs_are_current(
+            data, settings, files.read_text_if_exists(text_path), files.read_text_if_exists(log_path)
+        ):
+            return Outcome(source, skipped=True)
+        result = clean_bytes(data, file_name(source), settings)
+        files.write_atomically({text_path: result.text, log_path: result.changelog()})
     except ScancleanError as error:
-        return Outcome(str(source), error=str(error))
-    return Outcome(str(source), changes_by_stage=count_by_stage(result))
+        return Outcome(source, error=str(error))
+    return Outcome(source, changes_by_stage=count_by_stage(result))
 
 
 def clean_files(
-    sources: list[Path], out_dir: Path, settings: Settings, *, jobs: int = 1, force: bool = True
+    sources: list[Path], out_dir: str | Path, settings: Settings, *, jobs: int = 1, force: bool = True
 ) -> Iterator[Outcome]:
     """Clean files one by one, or in ``jobs`` worker processes; outcomes come as files finish.
 
@@ -99,12 +158,13 @@ def clean_files(
                 yield Outcome(str(futures[future]), error=f"{futures[future]}: worker failed ({error})")
 
 
-def outputs_are_current(data: bytes, settings: Settings, text_path: Path, log_path: Path) -> bool:
+def outputs_are_current(data: bytes, settings: Settings, cleaned: str | None, log: str | None) -> bool:
     """Whether existing outputs came from these bytes, settings and version, and are intact."""
+    if cleaned is None or log is None:
+        return False
     try:
-        head = json.loads(log_path.read_text(encoding="utf-8").partition("\n")[0])
-        cleaned = text_path.read_text(encoding="utf-8")
-    except (OSError, ValueError):
+        head = json.loads(log.partition("\n")[0])
+    except ValueError:
         return False
     return (
         head.get("input_sha256") == hashlib.sha256(data).hexdigest()

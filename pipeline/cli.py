@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
 from pathlib import Path
@@ -77,7 +78,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
 @click.option("--force", is_flag=True, help="Clean even files whose outputs are up to date.")
 @click.option(
@@ -86,32 +87,60 @@ def main() -> None:
     "out_dir",
     default="cleaned",
     show_default=True,
-    type=click.Path(path_type=Path),
     help="Folder for NAME.txt and NAME.changes.jsonl.",
 )
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run on a Dask scheduler at ADDRESS, or 'local' for a local cluster of -j workers; "
+    "PATHS and -o may then be fsspec URLs.",
+)
 @_settings_options
-def run(paths: tuple[Path, ...], out_dir: Path, jobs: int, force: bool, **options: Any) -> None:
+def run(
+    paths: tuple[str, ...], out_dir: str, jobs: int, force: bool, dask_address: str | None, **options: Any
+) -> None:
     """Clean every PATH (files, or folders of .txt files; default raw/) into the output folder.
 
     Files whose outputs are up to date (same bytes, settings and version) are skipped unless --force.
     """
     settings = _settings(**options)
-    inputs = find_inputs(paths or (Path("raw"),))
+    if dask_address:
+        on_dask = _dask_integration()
+        client = on_dask.connect(dask_address, workers=jobs)
+        inputs = on_dask.find_inputs(paths or ("raw",))
+        clean = functools.partial(on_dask.clean_files_on_dask, client=client)
+    else:
+        client = None
+        inputs = find_inputs(Path(path) for path in paths or ("raw",))
+        clean = functools.partial(clean_files, jobs=jobs)
     outcomes = [item for item in inputs if isinstance(item, Outcome)]
-    sources = [item for item in inputs if isinstance(item, Path)]
+    sources = [item for item in inputs if not isinstance(item, Outcome)]
     show_progress = sys.stderr.isatty() and len(sources) > 1
-    with click.progressbar(
-        length=len(sources), label="cleaning", file=sys.stderr, hidden=not show_progress
-    ) as bar:
-        for outcome in clean_files(sources, out_dir, settings, jobs=jobs, force=force):
-            outcomes.append(outcome)
-            bar.update(1)
+    try:
+        with click.progressbar(
+            length=len(sources), label="cleaning", file=sys.stderr, hidden=not show_progress
+        ) as bar:
+            for outcome in clean(sources, out_dir, settings, force=force):
+                outcomes.append(outcome)
+                bar.update(1)
+    finally:
+        if client is not None:
+            client.close()
     _print_summary(outcomes, out_dir)
     if any(outcome.error for outcome in outcomes):
         sys.exit(1)
 
 
-def _print_summary(outcomes: list[Outcome], out_dir: Path) -> None:
+def _dask_integration() -> Any:
+    try:
+        from pipeline import on_dask
+    except ImportError:
+        raise ScancleanError("--dask needs the Dask extra: pip install 'scanclean[dask]'") from None
+    return on_dask
+
+
+def _print_summary(outcomes: list[Outcome], out_dir: str) -> None:
     failed = [outcome for outcome in outcomes if outcome.error]
     for outcome in failed:
         click.echo(f"scanclean: {outcome.error}", err=True)
