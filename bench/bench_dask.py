@@ -57,7 +57,7 @@ def main() -> None:
         )
         paths = [str(source) for source in sources]
         with (
-            LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+            LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
             Client(cluster) as client,
         ):
             client.run(lambda: __import__("pipeline").clean("warm up"))  # imports, as -j 2's pool pays too

@@ -46,7 +46,7 @@ def contents(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def client() -> Client:
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         yield client
@@ -102,7 +102,7 @@ def test_a_worker_dying_on_a_file_loses_only_that_file_and_a_rerun_fills_the_gap
     no_retries = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
     with (
         dask.config.set(no_retries),
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         client.register_plugin(CrashOnFile("scan-013.txt"))
@@ -115,7 +115,7 @@ def test_a_worker_dying_on_a_file_loses_only_that_file_and_a_rerun_fills_the_gap
     # Nothing half-written: every log is whole, and no temporary file is left where outputs go.
     assert not any(name.endswith(".tmp") for name in os.listdir(out))
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         again = list(clean_files_on_dask(sources, out, Settings(), client, force=False))
