@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.core import changelog
-from pipeline.core.decoding import decode
+from pipeline.core.decoding import DecodingRules, decode
 from pipeline.core.document import Document
 from pipeline.core.edits import Change, Edit
 from pipeline.core.errors import InputError
@@ -45,9 +45,9 @@ def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
             f"{name}: {len(data) / 1e6:.0f} MB is over the {limit:g} MB limit "
             "(raise it with --set pipeline.max_input_mb=N)"
         )
-    decoded = decode(data, name)
+    decoded = decode(data, name, DecodingRules.from_table(settings.rules("encoding")))
     document = Document(decoded.text, name)
-    document.facts["decoding"] = {"encoding": decoded.encoding, "confidence": decoded.confidence}
+    document.facts["decoding"] = decoded.describe()
     return clean_document(document, settings, source=name, source_sha256=hashlib.sha256(data).hexdigest())
 
 

@@ -1,0 +1,200 @@
+"""Character-level normalisation: line endings, BOM, control and zero-width characters, soft hyphens,
+ligatures, full-width forms and NFC, as positioned edits.
+
+The input stage proposes these edits for the whole text; the encoding stage runs the same fixes over
+what its mojibake repairs produce, so that the output holds nothing the input stage would change and a
+second run changes nothing. The character sets are ftfy's (``ftfy.chardata``) and the replacements
+ftfy's fixers; ``rules/input.toml`` says which fixes run.
+
+A soft hyphen (U+00AD) inside a line is removed. One at the end of a line, i.e. followed only by spaces
+or tabs and then a line end (``\\n``, ``\\r``, ``\\f``) or the end of the text, is kept: it tells the
+reflow stage that the word was hyphenated there.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ftfy.fixes
+import regex
+from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
+
+from pipeline.core.edits import Edit, splice
+from pipeline.core.errors import RulesError
+from pipeline.core.rules import RuleTable
+
+# The order in which rules are named when one edit does the work of several (an NFC edit that also
+# removes a zero-width character between a letter and its accent).
+RULES = (
+    "line-ending",
+    "bom",
+    "control-character",
+    "zero-width",
+    "soft-hyphen",
+    "ligature",
+    "full-width",
+    "nfc",
+)
+
+SOFT_HYPHEN = "\xad"
+# Letters and ASCII, between which a zero-width joiner or non-joiner has no use (unlike in Arabic,
+# Persian, Indic scripts or emoji sequences, where it changes what is shown).
+_JOINER_SAFE = r"[\p{Latin}\p{Cyrillic}\p{Greek}\x00-\x7f]"
+# Characters NFC may change: combining marks, and characters whose NFC quick check is No or Maybe.
+_NFC_AFFECTED = r"[\p{M}\p{NFC_QC=N}\p{NFC_QC=M}]"
+
+
+@dataclass(frozen=True)
+class CharacterFixes:
+    """Which fixes run, from ``rules/input.toml``; the defaults are the shipped ones."""
+
+    line_endings: bool = True
+    bom: bool = True
+    control_characters: bool = True
+    zero_width: str = "\u200b\u2060\ufeff"
+    joiners: str = "\u200c\u200d"
+    soft_hyphens: bool = True
+    ligatures: str = "ﬀﬁﬂﬃﬄﬅﬆ"
+    full_width: bool = True
+    nfc: bool = True
+
+    @classmethod
+    def from_table(cls, table: RuleTable) -> CharacterFixes:
+        ligatures = "".join(table.strings("ligatures"))
+        unknown = [char for char in ligatures if ord(char) not in LIGATURES]
+        if unknown:
+            raise RulesError(
+                f"rules/input.toml: 'ligatures' holds {unknown[0]!r}, which ftfy does not expand; "
+                f"choose from {''.join(chr(code) for code in LIGATURES)}"
+            )
+        return cls(
+            line_endings=table.flag("line_endings"),
+            bom=table.flag("bom"),
+            control_characters=table.flag("control_characters"),
+            zero_width="".join(table.strings("zero_width")),
+            joiners="".join(table.strings("joiners")),
+            soft_hyphens=table.flag("soft_hyphens"),
+            ligatures=ligatures,
+            full_width=table.flag("full_width"),
+            nfc=table.flag("nfc"),
+        )
+
+    def edits(self, text: str) -> list[Edit]:
+        """The edits that normalise ``text``, sorted and not overlapping.
+
+        >>> [(e.start, e.end, e.replacement, e.rule) for e in CharacterFixes().edits("\\ufeffﬁne\\r\\n")]
+        [(0, 1, '', 'bom'), (1, 2, 'fi', 'ligature'), (4, 6, '\\n', 'line-ending')]
+        """
+        pattern = _pattern(self)
+        edits = (
+            [
+                Edit(match.start(), match.end(), _replacement(match.lastgroup, match.group()), _rule(match))
+                for match in pattern.finditer(text)
+            ]
+            if pattern is not None
+            else []
+        )
+        if self.nfc and _nfc_candidates(self).search(text):
+            edits = _with_nfc(text, edits, _nfc_candidates(self))
+        return edits
+
+    def normalise(self, text: str) -> str:
+        """``text`` with every edit applied.
+
+        >>> CharacterFixes().normalise("Ｃａｆe\\u0301\\u200b")
+        'Café'
+        """
+        return splice(text, [(edit.start, edit.end, edit.replacement) for edit in self.edits(text)])
+
+
+def _rule(match: regex.Match[str]) -> str:
+    return (match.lastgroup or "").replace("_", "-")
+
+
+def _replacement(group: str | None, found: str) -> str:
+    if group == "line_ending":
+        return "\n"
+    if group == "ligature":
+        return ftfy.fixes.fix_latin_ligatures(found)
+    if group == "full_width":
+        return ftfy.fixes.fix_character_width(found)
+    return ""
+
+
+def _class(chars: str | list[int]) -> str:
+    """A regex character class for these characters (or code points)."""
+    text = chars if isinstance(chars, str) else "".join(chr(code) for code in chars)
+    return "[" + "".join(regex.escape(char) for char in sorted(set(text))) + "]"
+
+
+@lru_cache(maxsize=16)
+def _pattern(fixes: CharacterFixes) -> regex.Pattern[str] | None:
+    """One compiled pattern for every per-character fix that is on: one pass over the text."""
+    branches = []
+    if fixes.line_endings:
+        branches.append(r"(?P<line_ending>\r\n?)")
+    if fixes.bom:
+        branches.append(r"(?P<bom>\A\ufeff)")
+    if fixes.control_characters:
+        branches.append(f"(?P<control_character>{_class([c for c in CONTROL_CHARS if c != 0xFEFF])}+)")
+    if fixes.zero_width:
+        branches.append(f"(?P<zero_width>{_class(fixes.zero_width)}+)")
+    if fixes.joiners:
+        joiners = _class(fixes.joiners)
+        branches.append(f"(?P<zero_width>(?<={_JOINER_SAFE}|^){joiners}+(?={_JOINER_SAFE}|$))")
+    if fixes.soft_hyphens:
+        branches.append(r"(?P<soft_hyphen>\xad(?![ \t]*(?:[\r\n\f]|\Z)))")
+    if fixes.ligatures:
+        branches.append(f"(?P<ligature>{_class(fixes.ligatures)})")
+    if fixes.full_width:
+        branches.append(f"(?P<full_width>{_class(list(WIDTH_MAP))}+)")
+    if not branches:
+        return None
+    return regex.compile("|".join(branches), regex.MULTILINE)
+
+
+@lru_cache(maxsize=16)
+def _nfc_candidates(fixes: CharacterFixes) -> regex.Pattern[str]:
+    """A starter, then combining or NFC-affected characters, with removed characters in between."""
+    removed = "".join(
+        [
+            "".join(chr(code) for code in CONTROL_CHARS) if fixes.control_characters else "",
+            fixes.zero_width,
+            fixes.joiners,
+            SOFT_HYPHEN if fixes.soft_hyphens else "",
+        ]
+    )
+    between = f"{_class(removed)}*" if removed else ""
+    return regex.compile(f"(?s:.)?(?:{between}{_NFC_AFFECTED})+")
+
+
+def _with_nfc(text: str, edits: list[Edit], candidates: regex.Pattern[str]) -> list[Edit]:
+    """Add NFC edits; where one meets per-character edits, they become one edit named after all."""
+    result: list[Edit] = []
+    index = 0
+    done = 0
+    for match in candidates.finditer(text):
+        start, end = match.span()
+        if start < done:  # inside the span of the last edit, which widened over an earlier change
+            continue
+        while index < len(edits) and edits[index].end <= start:
+            result.append(edits[index])
+            index += 1
+        inner: list[Edit] = []
+        while index < len(edits) and edits[index].start < end:
+            inner.append(edits[index])
+            start = min(start, edits[index].start)
+            end = max(end, edits[index].end)
+            index += 1
+        done = end
+        fixed = splice(text[start:end], [(e.start - start, e.end - start, e.replacement) for e in inner])
+        composed = unicodedata.normalize("NFC", fixed)
+        if composed == fixed:
+            result.extend(inner)
+            continue
+        names = {edit.rule for edit in inner} | {"nfc"}
+        result.append(Edit(start, end, composed, "+".join(name for name in RULES if name in names)))
+    result.extend(edits[index:])
+    return result

@@ -1,0 +1,167 @@
+"""Finding and repairing mojibake with ftfy, cheaply: shared by the input stage (which leaves mojibake
+alone for the encoding stage) and the encoding stage (which repairs it).
+
+ftfy judges text line by line, as ``ftfy.fix_text`` does. Most lines of a scan are never shown to ftfy:
+a line can only be mojibake if it holds one of the characters ftfy's badness check looks for, and one
+compiled regex over the whole text finds those lines. Only they go through ftfy's badness check, and
+only lines it flags are repaired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import ftfy
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
+
+from pipeline.core.rules import RuleTable
+
+
+def _characters_badness_needs() -> str:
+    """Every character ftfy's badness check can match on, less the common ones that never match alone.
+
+    Each alternative of ``BADNESS_RE`` needs at least one character from its categories or its
+    literals other than the "common" ones (no-break space, dashes, ``’``, ...), which count only next
+    to others; so a line without any of these characters is never bad.
+    """
+    chars: set[str] = {char for char in BADNESS_RE.pattern if ord(char) > 0x7F}
+    for name, members in MOJIBAKE_CATEGORIES.items():
+        if name != "common":
+            chars.update(_expand_ranges(members))
+    chars -= set(MOJIBAKE_CATEGORIES["common"])
+    return "".join(sorted(chars))
+
+
+def _expand_ranges(members: str) -> set[str]:
+    """``"a-cx"`` as ``{"a", "b", "c", "x"}``, as a regex character class reads it."""
+    chars: set[str] = set()
+    index = 0
+    while index < len(members):
+        if index + 2 < len(members) and members[index + 1] == "-":
+            chars.update(chr(code) for code in range(ord(members[index]), ord(members[index + 2]) + 1))
+            index += 3
+        else:
+            chars.add(members[index])
+            index += 1
+    return chars
+
+
+# The cheap check: a line without one of these characters is not mojibake.
+SUSPICIOUS = re.compile(f"[{re.escape(_characters_badness_needs())}]")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """ftfy's repair of one line: where the line starts, the line before and after, and ftfy's steps."""
+
+    start: int
+    before: str
+    after: str
+    steps: tuple[tuple[str, str], ...]
+
+    @property
+    def rule(self) -> str:
+        return rule_name(self.steps)
+
+    def spans(self, after: str | None = None) -> Iterator[tuple[int, int, str]]:
+        """The repair (or ``after`` in its place) as minimal ``(start, end, replacement)`` spans of the
+        whole text."""
+        for start, end, replacement in changed_spans(self.before, self.after if after is None else after):
+            yield self.start + start, self.start + end, replacement
+
+
+def repair_config(table: RuleTable) -> ftfy.TextFixerConfig:
+    """ftfy's settings from ``rules/encoding.toml: [repair]``: only mojibake repair and its sub-fixes.
+
+    Everything that overlaps another stage is off: ligatures, width, line breaks, control characters,
+    surrogates and NFC (input), quotes (typography), HTML entities and terminal escapes (not scan text).
+    """
+    repair = table.table("repair")
+    return ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=repair.flag("enabled"),
+        restore_byte_a0=repair.flag("restore_byte_a0"),
+        replace_lossy_sequences=repair.flag("replace_lossy_sequences"),
+        decode_inconsistent_utf8=repair.flag("decode_inconsistent_utf8"),
+        fix_c1_controls=repair.flag("fix_c1_controls"),
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+
+
+def suspicious_lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line (with its newline) that ftfy's badness check calls mojibake.
+
+    >>> list(suspicious_lines("fine line\\nHÃ´tel de Police\\nçà va\\n"))
+    [(10, 27)]
+    """
+    search = SUSPICIOUS.search
+    match = search(text)
+    while match:
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end == -1 else end + 1
+        if is_bad(text[start:end]):
+            yield start, end
+        match = search(text, end)
+
+
+def find_repairs(text: str, config: ftfy.TextFixerConfig) -> Iterator[Repair]:
+    """ftfy's repair of every suspicious line that it changes.
+
+    >>> config = ftfy.TextFixerConfig(uncurl_quotes=False)
+    >>> [(r.before, r.after, r.rule) for r in find_repairs("ok\\nHÃ´tel\\n", config)]
+    [('HÃ´tel\\n', 'Hôtel\\n', 'latin-1->utf-8')]
+    """
+    if not config.fix_encoding:
+        return
+    for start, end in suspicious_lines(text):
+        line = text[start:end]
+        fixed, steps = ftfy.fix_encoding_and_explain(line, config)
+        if fixed != line:
+            yield Repair(start, line, fixed, tuple((step[0], step[1]) for step in steps or ()))
+
+
+def rule_name(steps: tuple[tuple[str, str], ...]) -> str:
+    """The change log's rule for ftfy's explanation: each ``encode X``/``decode Y`` pair is ``X->Y``,
+    a ``transcode``/``apply`` step is its fixer's name with dashes, joined by ``+`` in ftfy's order.
+
+    >>> rule_name((("encode", "sloppy-windows-1252"), ("decode", "utf-8")))
+    'sloppy-windows-1252->utf-8'
+    >>> rule_name((("encode", "latin-1"), ("transcode", "restore_byte_a0"), ("decode", "utf-8")))
+    'latin-1->utf-8+restore-byte-a0'
+    >>> rule_name((("apply", "decode_inconsistent_utf8"),))
+    'decode-inconsistent-utf8'
+    """
+    parts: list[str] = []
+    fixers: list[str] = []
+    source = ""
+    for action, argument in steps:
+        if action == "encode":
+            source = argument
+        elif action == "decode":
+            parts.extend([f"{source}->{argument}", *fixers])
+            fixers = []
+        else:
+            fixers.append(argument.replace("_", "-"))
+    return "+".join([*parts, *fixers]) or "unchanged"
+
+
+def changed_spans(before: str, after: str) -> list[tuple[int, int, str]]:
+    """The differences of two strings as minimal ``(start, end, replacement)`` spans of ``before``.
+
+    >>> changed_spans("HÃ´tel de Police", "Hôtel de Police")
+    [(1, 3, 'ô')]
+    """
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    return [(i1, i2, after[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
