@@ -29,7 +29,7 @@ from pipeline.core.settings import Settings
 OPEN, CLOSE, EITHER = "open", "close", "either"
 
 # What may stand before an opening quote besides a space, and after a closing one: brackets and dashes.
-_BEFORE_OPENING = frozenset("([{<—–-/‘“")
+_BEFORE_OPENING = frozenset("([{<—–-/")
 _AFTER_CLOSING = frozenset(".,;:!?)]}>—–-/…")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*\n")
 _QUOTE_ROLES = ("open_double", "close_double", "open_single", "close_single", "apostrophe")
@@ -214,8 +214,10 @@ def pair_double_quotes(text: str, matches: Iterable[regex.Match[str]], rules: Ty
     for match in matches:
         start, end = match.span()
         if match.group() in rules.misread_close:
-            after = text[end : end + 1]
-            if not after.isalnum():
+            after = text[end] if end < len(text) else "\n"
+            if (after.isspace() or after in _AFTER_CLOSING) and (
+                text[start - 1].isalnum() or text[start - 1] in ".,!?"
+            ):
                 marks.append(QuoteMark(start, end, CLOSE, misread=True))
             continue
         context = facing(text, start, end)
