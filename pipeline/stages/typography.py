@@ -6,15 +6,18 @@ glyph OCR chose, and changed only where the marks of a paragraph pair up; a mark
 logged as a suggestion. Line breaks and the indentation at line starts carry structure and are never
 touched; lines that look like code or data are left alone entirely. Every table (quote characters,
 elisions, code patterns, garble patterns) lives in ``rules/typography.toml``.
+
+Speed: every scan over the whole text looks for a literal string (``str.find`` speed); context is checked
+only where one is found, so clean text costs a few fast scans.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
 from math import inf
 from pathlib import Path
 
@@ -31,9 +34,19 @@ OPEN, CLOSE, EITHER = "open", "close", "either"
 # What may stand before an opening quote besides a space, and after a closing one: brackets and dashes.
 _BEFORE_OPENING = frozenset("([{<—–-/")
 _AFTER_CLOSING = frozenset(".,;:!?)]}>—–-/…")
-_PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*\n")
+# What may end the word before a dash, or begin the word after it, besides a letter.
+_DASH_LEFT = frozenset("”’\"')]")
+_DASH_RIGHT = frozenset("“‘\"'([")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# A hyphen that may be a dash: spaced (` - `, ` -- `) or doubled (`--`); literal-first, so the scan is fast.
+_DASH_CANDIDATE = re.compile(r"-(?:(?<= -)-?(?= )|-)")
 _QUOTE_ROLES = ("open_double", "close_double", "open_single", "close_single", "apostrophe")
 _DASH_SPACINGS = ("keep", "closed", "spaced")
+_NBSP = "\u00a0\u202f\u2007"
+# A mark right after a digit is looked at as a prime (5' 11") within this many characters either side.
+_PRIME_REACH = 12
+
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -52,18 +65,20 @@ class TypographyRules:
     """``rules/typography.toml`` read, validated and compiled once per rules folder and overrides."""
 
     style: Style
-    double_marks: regex.Pattern[str]
-    single_marks: regex.Pattern[str]
-    misread_close: frozenset[str]
-    foreign_double: frozenset[str]
+    double: str
+    single: str
+    misread_close: str
+    foreign_double: str
     elision: regex.Pattern[str]
     primes: regex.Pattern[str] | None
-    em_dash: regex.Pattern[str] | None
+    em_dash: bool
     em_dash_spacing: str
-    number_range: regex.Pattern[str] | None
-    spaces: regex.Pattern[str]
+    en_dash_ranges: bool
+    column_gap: int
+    trailing: bool
+    no_space_before: str
     keep_nbsp: bool
-    code_line: regex.Pattern[str] | None
+    code_lines: tuple[regex.Pattern[str], ...]
     garbles: tuple[tuple[str, regex.Pattern[str], str, str], ...]
 
 
@@ -71,7 +86,8 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     """Propose this stage's edits for the whole text; lines that look like code are left out."""
     rules = compile_rules(settings.rules_dir, settings.overrides)
     text = document.text
-    edits = drop_overlapping(quote_edits(text, rules), dash_edits(text, rules), space_edits(text, rules))
+    # Quote edits touch quote marks only; a dash takes the spaces around it, so spaces there are its own.
+    edits = quote_edits(text, rules) + drop_overlapping(dash_edits(text, rules), space_edits(text, rules))
     edits.extend(garble_suggestions(text, rules))
     code = code_line_spans(text, rules)
     return [edit for edit in edits if not _inside(code, edit.start, edit.end)] if code else edits
@@ -82,36 +98,32 @@ def compile_rules(rules_dir: Path | None, overrides: tuple[str, ...]) -> Typogra
     """Read and compile the rules; a bad value or pattern is a ``RulesError`` naming the key."""
     table = load_rules("typography", rules_dir, overrides)
     styles = table.table("styles")
-    name = table.text("style", choices=tuple(styles))
-    chosen = styles.table(name)
-    style = Style(*(_one_character(chosen, role) for role in _QUOTE_ROLES))
+    chosen = styles.table(table.text("style", choices=tuple(styles)))
     quotes = table.table("quotes")
-    double = quotes.text("double")
     single = quotes.text("single")
-    misread = quotes.text("misread_close_double")
-    marks = regex.escape(double)
-    double_pattern = f"[{marks}]+" + (f"|(?<=\\S)[{regex.escape(misread)}]" if misread else "")
     # An elision pattern writes ' for the apostrophe; any single mark the scan has stands for it.
-    single_class = f"[{regex.escape(single)}]"
-    elisions = [pattern.replace("'", single_class) for pattern in quotes.strings("elisions")]
+    elisions = [pattern.replace("'", f"[{regex.escape(single)}]") for pattern in quotes.strings("elisions")]
     dashes = table.table("dashes")
     spaces = table.table("spaces")
     return TypographyRules(
-        style=style,
-        double_marks=_compile(table, "quotes.double", double_pattern),
-        single_marks=_compile(table, "quotes.single", f"{single_class}+"),
-        misread_close=frozenset(misread),
-        foreign_double=frozenset(quotes.text("foreign_double")),
+        style=Style(*(_one_character(chosen, role) for role in _QUOTE_ROLES)),
+        double=quotes.text("double"),
+        single=single,
+        misread_close=quotes.text("misread_close_double"),
+        foreign_double=quotes.text("foreign_double"),
         elision=_compile(table, "quotes.elisions", _any_of(elisions) or "(?!)", regex.IGNORECASE),
-        primes=_compile_optional(table, "quotes.primes", quotes.strings("primes")),
-        em_dash=_em_dash_pattern() if dashes.flag("em_dash") else None,
+        primes=_compile(table, "quotes.primes", _any_of(quotes.strings("primes")) or "(?!)"),
+        em_dash=dashes.flag("em_dash"),
         em_dash_spacing=dashes.text("em_dash_spacing", choices=_DASH_SPACINGS),
-        number_range=_number_range_pattern()
-        if dashes.text("number_ranges", choices=("keep", "en-dash")) == "en-dash"
-        else None,
-        spaces=_compile(table, "spaces", _space_pattern(spaces)),
+        en_dash_ranges=dashes.text("number_ranges", choices=("keep", "en-dash")) == "en-dash",
+        column_gap=spaces.integer("column_gap", low=2),
+        trailing=spaces.flag("trailing"),
+        no_space_before="".join(spaces.strings("no_space_before")),
         keep_nbsp=spaces.flag("keep_nbsp"),
-        code_line=_compile_optional(table, "code.patterns", table.table("code").strings("patterns")),
+        code_lines=tuple(
+            _compile(table, f"code.patterns[{index}]", pattern)
+            for index, pattern in enumerate(table.table("code").strings("patterns"))
+        ),
         garbles=tuple(
             (
                 garble.text("name"),
@@ -144,8 +156,36 @@ def _compile(table: RuleTable, key: str, pattern: str, flags: int = 0) -> regex.
         raise RulesError(f"rules/{table.where}.toml: '{key}' is not a valid pattern ({error})") from None
 
 
-def _compile_optional(table: RuleTable, key: str, patterns: tuple[str, ...]) -> regex.Pattern[str] | None:
-    return _compile(table, key, _any_of(patterns)) if patterns else None
+# ---------------------------------------------------------------- scanning
+
+
+def offsets(text: str, literal: str) -> list[int]:
+    """Where ``literal`` occurs in ``text``: one fast substring scan.
+
+    >>> offsets("a--b--c", "--")
+    [1, 4]
+    """
+    return [match.start() for match in re.finditer(re.escape(literal), text)]
+
+
+def runs_of(text: str, chars: str) -> list[Span]:
+    """Maximal runs of adjacent ``chars``, in text order, found one character at a time.
+
+    >>> runs_of('say "no"” now', '"”')
+    [(4, 5), (7, 9)]
+    """
+    spans: list[Span] = []
+    for position in sorted(position for char in set(chars) for position in offsets(text, char)):
+        if spans and spans[-1][1] == position:
+            spans[-1] = (spans[-1][0], position + 1)
+        else:
+            spans.append((position, position + 1))
+    return spans
+
+
+def _char(text: str, position: int) -> str:
+    """The character at ``position``, a line break beyond either end (a mark there faces outward)."""
+    return text[position] if 0 <= position < len(text) else "\n"
 
 
 # ---------------------------------------------------------------- quotes
@@ -170,8 +210,7 @@ def facing(text: str, start: int, end: int) -> str:
     >>> facing('say "no" now', 4, 5), facing('say "no" now', 7, 8), facing('a"b', 1, 2)
     ('open', 'close', 'either')
     """
-    before = text[start - 1] if start else "\n"
-    after = text[end] if end < len(text) else "\n"
+    before, after = _char(text, start - 1), _char(text, end)
     opens = before.isspace() or before in _BEFORE_OPENING
     closes = after.isspace() or after in _AFTER_CLOSING
     if opens and not closes:
@@ -181,58 +220,87 @@ def facing(text: str, start: int, end: int) -> str:
     return EITHER
 
 
+def is_prime(text: str, start: int, rules: TypographyRules) -> bool:
+    """Whether the mark at ``start``, right after a digit, is a prime (feet and inches: ``5' 11"``)."""
+    if rules.primes is None or not _char(text, start - 1).isdigit():
+        return False
+    window = rules.primes.finditer(text, max(0, start - _PRIME_REACH), start + _PRIME_REACH)
+    return any(match.start() <= start < match.end() for match in window)
+
+
 def quote_edits(text: str, rules: TypographyRules) -> list[Edit]:
-    """Double quotes paired per paragraph, then single quotes and apostrophes."""
-    primes = _spans(rules.primes, text)
+    """Double quotes paired per paragraph, then single quotes and apostrophes (no edit changing nothing)."""
     breaks = [match.start() for match in _PARAGRAPH_BREAK.finditer(text)]
-    bounds = [0, *breaks, len(text)]
-
-    def by_paragraph(pattern: regex.Pattern[str]) -> Iterator[tuple[int, Iterator[regex.Match[str]]]]:
-        matches: Iterable[regex.Match[str]] = pattern.finditer(text)
-        if primes:
-            matches = (match for match in matches if not _inside(primes, *match.span()))
-        return groupby(matches, key=lambda match: bisect_right(breaks, match.start()))
-
     edits: list[Edit] = []
-    for paragraph, group in by_paragraph(rules.double_marks):
-        start, end = bounds[paragraph], bounds[paragraph + 1]
+    doubles = double_marks(text, rules)
+    for low, high, start, end in paragraph_slices([mark.start for mark in doubles], breaks, len(text)):
         if not any(text.find(char, start, end) != -1 for char in rules.foreign_double):
-            edits.extend(pair_double_quotes(text, group, rules))
-    for _, group in by_paragraph(rules.single_marks):
-        edits.extend(pair_single_quotes(text, group, rules))
-    return edits
+            edits.extend(pair_double_quotes(text, doubles[low:high], rules))
+    singles = [
+        span
+        for span in runs_of(text, rules.single)
+        if not (span[0] and text[span[0] - 1].isdigit() and is_prime(text, span[0], rules))
+    ]
+    for low, high, _, _ in paragraph_slices([span[0] for span in singles], breaks, len(text)):
+        edits.extend(pair_single_quotes(text, singles[low:high], rules))
+    return [edit for edit in edits if text[edit.start : edit.end] != edit.replacement]
 
 
-def pair_double_quotes(text: str, matches: Iterable[regex.Match[str]], rules: TypographyRules) -> list[Edit]:
+def paragraph_slices(
+    starts: list[int], breaks: list[int], length: int
+) -> Iterator[tuple[int, int, int, int]]:
+    """Group sorted offsets by paragraph: ``(low, high, start, end)``, offsets ``[low:high]`` lie in
+    ``text[start:end]``; a paragraph ends where a blank line begins.
+
+    >>> list(paragraph_slices([1, 2, 9], [5], 12))
+    [(0, 2, 0, 5), (2, 3, 5, 12)]
+    """
+    low = 0
+    while low < len(starts):
+        index = bisect_right(breaks, starts[low])
+        start = breaks[index - 1] if index else 0
+        end = breaks[index] if index < len(breaks) else length
+        high = bisect_left(starts, end, low)
+        yield low, high, start, end
+        low = high
+
+
+def double_marks(text: str, rules: TypographyRules) -> list[QuoteMark]:
+    """Every double mark with the way it faces, and each trademark sign that stands where one closes.
+
+    A doubled mark (``"”``) counts as one; standing alone (``""``) it is no quotation and is skipped.
+    """
+    marks = []
+    for start, end in runs_of(text, rules.double):
+        context = facing(text, start, end)
+        if (end - start == 1 or context != EITHER) and not (
+            start and text[start - 1].isdigit() and is_prime(text, start, rules)
+        ):
+            marks.append(QuoteMark(start, end, context))
+    for char in rules.misread_close:
+        for start in offsets(text, char):
+            before, after = _char(text, start - 1), _char(text, start + 1)
+            if (before.isalnum() or before in ".,!?") and (after.isspace() or after in _AFTER_CLOSING):
+                marks.append(QuoteMark(start, start + 1, CLOSE, misread=True))
+    marks.sort(key=lambda mark: mark.start)
+    return marks
+
+
+def pair_double_quotes(text: str, marks: list[QuoteMark], rules: TypographyRules) -> list[Edit]:
     """Pair one paragraph's double quotes in reading order and set each pair in the style.
 
     An opener with no closer before the next opener, or a closer with nothing open, is unpaired: it is
     changed only where the style writes the same character either way, else suggested. A trademark sign
     after a word closes a quotation that is open, and is left alone where none is.
     """
-    marks: list[QuoteMark] = []
-    for match in matches:
-        start, end = match.span()
-        if match.group() in rules.misread_close:
-            after = text[end] if end < len(text) else "\n"
-            if (after.isspace() or after in _AFTER_CLOSING) and (
-                text[start - 1].isalnum() or text[start - 1] in ".,!?"
-            ):
-                marks.append(QuoteMark(start, end, CLOSE, misread=True))
-            continue
-        context = facing(text, start, end)
-        if end - start > 1 and context == EITHER:
-            continue  # "" standing alone (an empty string, a ditto mark): not a quotation
-        marks.append(QuoteMark(start, end, context))
     edits: list[Edit] = []
     opener: QuoteMark | None = None
     for mark in marks:
         if mark.misread:
             if opener is not None:
-                edits += [_set_double(text, opener, OPEN, rules), _set_double(text, mark, CLOSE, rules)]
+                edits += [_set_double(opener, OPEN, rules), _set_double(mark, CLOSE, rules)]
                 opener = None
-            continue
-        if opener is None:
+        elif opener is None:
             if mark.context == CLOSE:
                 edits.append(_unpaired_double(text, mark, rules))
             else:
@@ -241,14 +309,14 @@ def pair_double_quotes(text: str, matches: Iterable[regex.Match[str]], rules: Ty
             edits.append(_unpaired_double(text, opener, rules))
             opener = mark
         else:
-            edits += [_set_double(text, opener, OPEN, rules), _set_double(text, mark, CLOSE, rules)]
+            edits += [_set_double(opener, OPEN, rules), _set_double(mark, CLOSE, rules)]
             opener = None
     if opener is not None:
         edits.append(_unpaired_double(text, opener, rules))
     return edits
 
 
-def _set_double(text: str, mark: QuoteMark, role: str, rules: TypographyRules, applied: bool = True) -> Edit:
+def _set_double(mark: QuoteMark, role: str, rules: TypographyRules, applied: bool = True) -> Edit:
     """The edit that sets a double mark in its role (same text: the core drops it)."""
     char = rules.style.open_double if role == OPEN else rules.style.close_double
     if mark.misread:
@@ -265,93 +333,140 @@ def _unpaired_double(text: str, mark: QuoteMark, rules: TypographyRules) -> Edit
     """An unpaired mark: set where the style writes one character either way, else suggested."""
     role = mark.context
     if role == EITHER:
-        role = CLOSE if text[mark.start - 1 : mark.start].isalnum() else OPEN
+        role = CLOSE if _char(text, mark.start - 1).isalnum() else OPEN
     same = rules.style.open_double == rules.style.close_double
-    return _set_double(text, mark, role, rules, applied=same and mark.end - mark.start == 1)
+    return _set_double(mark, role, rules, applied=same and mark.end - mark.start == 1)
 
 
-def pair_single_quotes(
-    text: str, matches: Iterable[regex.Match[str]], rules: TypographyRules
-) -> Iterator[Edit]:
+def pair_single_quotes(text: str, marks: list[Span], rules: TypographyRules) -> list[Edit]:
     """One paragraph's single marks: apostrophes inside and before words, single quotes paired.
 
     A mark between letters is an apostrophe (``don't``), so is one before a known elision (``'90s``,
     ``'n'``); a doubled one between letters (``scum'’s``) becomes one. A mark before a word opens a single
     quotation only if a mark after a word closes it later in the paragraph; a mark after a word is a
     closing quote or an apostrophe (``workers'``), which most styles write alike.
+
+    >>> rules = compile_rules(None, ())
+    >>> text = "don't 'say' it"
+    >>> [(edit.replacement, edit.rule) for edit in pair_single_quotes(text, runs_of(text, "'"), rules)]
+    [('’', 'apostrophe'), ('‘', 'open-single-quote'), ('’', 'close-single-quote')]
     """
     style = rules.style
-    opener: regex.Match[str] | None = None
-    for match in matches:
-        start, end = match.span()
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        inside_word = before.isalnum() and after.isalnum()
-        if end - start > 1:
-            if inside_word:
-                yield Edit(start, end, style.apostrophe, "doubled-apostrophe")
+    edits = []
+    opener: Span | None = None
+    length = len(text)
+    for start, end in marks:
+        before = text[start - 1] if start else "\n"
+        after = text[end] if end < length else "\n"
+        if before.isalnum() and after.isalnum():
+            # The common case, by far: an apostrophe inside a word.
+            if end - start > 1:
+                edits.append(Edit(start, end, style.apostrophe, "doubled-apostrophe"))
+            elif text[start] != style.apostrophe:
+                edits.append(Edit(start, end, style.apostrophe, "apostrophe"))
+        elif end - start > 1:
             continue
-        if inside_word:
-            yield Edit(start, end, style.apostrophe, "apostrophe")
-        elif after.isalnum() and not before.isalnum():
+        elif after.isalnum():
             if rules.elision.match(text, start):
-                yield Edit(start, end, style.apostrophe, "apostrophe")
-                continue
+                edits.append(Edit(start, end, style.apostrophe, "apostrophe"))
+            else:
+                if opener is not None:
+                    edits.append(_unpaired_single(opener, style))
+                opener = (start, end)
+        elif not (before.isspace() or before.isdigit() or before in _BEFORE_OPENING):
             if opener is not None:
-                yield _unpaired_single(opener, style)
-            opener = match
-        elif not after.isalnum() and not (before.isspace() or before.isdigit() or before in _BEFORE_OPENING):
-            if opener is not None:
-                yield Edit(opener.start(), opener.end(), style.open_single, "open-single-quote")
-                yield Edit(start, end, style.close_single, "close-single-quote")
+                edits.append(Edit(*opener, style.open_single, "open-single-quote"))
+                edits.append(Edit(start, end, style.close_single, "close-single-quote"))
                 opener = None
             else:
-                yield Edit(start, end, style.apostrophe, "apostrophe")
+                edits.append(Edit(start, end, style.apostrophe, "apostrophe"))
     if opener is not None:
-        yield _unpaired_single(opener, style)
+        edits.append(_unpaired_single(opener, style))
+    return edits
 
 
-def _unpaired_single(mark: regex.Match[str], style: Style) -> Edit:
+def _unpaired_single(mark: Span, style: Style) -> Edit:
     applied = style.open_single == style.apostrophe
     note = "" if applied else "no closing single quote in the paragraph; an apostrophe (elision)?"
-    return Edit(mark.start(), mark.end(), style.open_single, "open-single-quote", applied=applied, note=note)
+    return Edit(*mark, style.open_single, "open-single-quote", applied=applied, note=note)
 
 
 # ---------------------------------------------------------------- dashes
 
 
-def _em_dash_pattern() -> regex.Pattern[str]:
-    """` - `, ` -- ` or `--` between two words (a closing quote or bracket may end the first)."""
-    return regex.compile(r"(?<=\p{L}[”’\"')\]]?)(?: +-{1,2} +|--)(?=[“‘\"'(\[]?\p{L})")
-
-
-def _number_range_pattern() -> regex.Pattern[str]:
-    """Two numbers joined by a hyphen, not inside a longer chain (dates, phone numbers, references)."""
-    return regex.compile(r"(?<![\p{N}\p{L}\-/.:,])(\p{N}{1,4})-(\p{N}{1,4})(?![\p{N}\p{L}\-/]|[.:,]\p{N})")
-
-
 def dash_edits(text: str, rules: TypographyRules) -> list[Edit]:
     """Em dashes between words and en dashes in number ranges, as the rules ask."""
     edits = []
-    if rules.em_dash is not None:
-        for match in rules.em_dash.finditer(text):
-            edits.append(Edit(*match.span(), _space_em_dash(match.group(), rules.em_dash_spacing), "em-dash"))
-    if rules.number_range is not None:
-        for match in rules.number_range.finditer(text):
-            if is_number_range(match.group(1), match.group(2)):
-                edits.append(Edit(match.end(1), match.start(2), "–", "en-dash-range"))
+    if rules.em_dash:
+        for start, end in em_dash_spans(text):
+            spaced = text[start] == " "
+            edits.append(Edit(start, end, _space_em_dash(spaced, rules.em_dash_spacing), "em-dash"))
+    if rules.en_dash_ranges:
+        edits.extend(Edit(hyphen, hyphen + 1, "–", "en-dash-range") for hyphen in number_range_hyphens(text))
     return edits
 
 
-def _space_em_dash(found: str, spacing: str) -> str:
+def em_dash_spans(text: str) -> list[Span]:
+    """` - `, ` -- ` (any run of spaces) or `--` between two words, a closing quote or bracket allowed.
+
+    >>> em_dash_spans("once - twice--thrice, run --skip, 5 - 3, well-known")
+    [(4, 7), (12, 14)]
+    """
+    spans = []
+    for match in _DASH_CANDIDATE.finditer(text):
+        start, end = match.span()
+        if _char(text, start - 1) == " " and _char(text, end) == " ":
+            while _char(text, start - 1) == " ":
+                start -= 1
+            while _char(text, end) == " ":
+                end += 1
+        elif match.group() != "--":
+            continue
+        if _between_words(text, start, end):
+            spans.append((start, end))
+    return spans
+
+
+def _between_words(text: str, start: int, end: int) -> bool:
+    left, right = _char(text, start - 1), _char(text, end)
+    if left in _DASH_LEFT:
+        left = _char(text, start - 2)
+    if right in _DASH_RIGHT:
+        right = _char(text, end + 1)
+    return left.isalpha() and right.isalpha()
+
+
+def _space_em_dash(spaced: bool, spacing: str) -> str:
     """``keep``: spaced stays spaced (one space a side), closed stays closed.
 
-    >>> _space_em_dash("  -  ", "keep"), _space_em_dash("--", "keep"), _space_em_dash(" - ", "closed")
+    >>> _space_em_dash(True, "keep"), _space_em_dash(False, "keep"), _space_em_dash(True, "closed")
     (' — ', '—', '—')
     """
-    if spacing == "spaced" or (spacing == "keep" and found.startswith(" ")):
-        return " — "
-    return "—"
+    return " — " if spacing == "spaced" or (spacing == "keep" and spaced) else "—"
+
+
+def number_range_hyphens(text: str) -> list[int]:
+    """Hyphens joining a number range, not inside a longer chain (dates, phone numbers, references).
+
+    >>> number_range_hyphens("pp. 79-83, 1914-18, 2007-05-22, 555-1234, 83-79, 10/1.-39")
+    [6, 15]
+    """
+    found = []
+    for hyphen in offsets(text, "-"):
+        start, end = hyphen, hyphen + 1
+        while _char(text, start - 1).isdigit():
+            start -= 1
+        while _char(text, end).isdigit():
+            end += 1
+        before, after = _char(text, start - 1), _char(text, end)
+        if before.isalnum() or before in "-/.:," or after.isalnum() or after in "-/":
+            continue
+        if after in ".:," and _char(text, end + 1).isdigit():
+            continue
+        first, second = text[start:hyphen], text[hyphen + 1 : end]
+        if 0 < len(first) <= 4 and 0 < len(second) <= 4 and is_number_range(first, second):
+            found.append(hyphen)
+    return found
 
 
 def is_number_range(first: str, second: str) -> bool:
@@ -368,40 +483,57 @@ def is_number_range(first: str, second: str) -> bool:
 # ---------------------------------------------------------------- spaces
 
 
-def _space_pattern(spaces: RuleTable) -> str:
-    """One pattern for every space fix, the first alternative winning where two could apply."""
-    gap = spaces.integer("column_gap", low=2)
-    keep_nbsp = spaces.flag("keep_nbsp")
-    space = " " if keep_nbsp else "[ \u00a0\u202f\u2007]"
-    marks = "".join(regex.escape(mark) for mark in spaces.strings("no_space_before"))
-    alternatives = []
-    if spaces.flag("trailing"):
-        alternatives.append(rf"(?P<trailing>(?:[ \t]|{space})+)$")
-    if marks:
-        # Not before a spaced ellipsis (`word . . .`) nor a ratio (`1 : 2`).
-        alternatives.append(
-            rf"(?<=[\p{{L}}\p{{N}}]){space}+(?P<before>[{marks}])(?=\s|$)(?! ?[.])(?<!\p{{N}} +:)"
-        )
-    alternatives.append(rf"(?<=\S)(?P<run>{space}{{2,{gap - 1}}})(?=\S)")
-    if not keep_nbsp:
-        alternatives.append(r"(?<=\S)(?P<nbsp>[\u00a0\u202f\u2007])(?=\S)")
-    return "|".join(alternatives)
-
-
 def space_edits(text: str, rules: TypographyRules) -> list[Edit]:
-    """Trailing spaces, spaces before punctuation, runs of spaces inside lines, no-break spaces."""
-    edits = []
-    for match in rules.spaces.finditer(text):
-        kind = match.lastgroup
-        if kind == "trailing":
-            edits.append(Edit(*match.span(), "", "trailing-space"))
-        elif kind == "before":
-            edits.append(Edit(match.start(), match.start("before"), "", "space-before-punctuation"))
-        elif kind == "run":
-            edits.append(Edit(*match.span(), " ", "collapse-spaces"))
-        else:
-            edits.append(Edit(*match.span(), " ", "nbsp"))
+    """Trailing spaces, spaces before punctuation, runs of spaces inside lines, no-break spaces.
+
+    Every run of spaces worth a look holds an anchor (a space before a space, a mark or a line break; a
+    tab at a line end; a no-break space the rules turn into a space); each run is judged once, whole.
+    """
+    spaces = " " if rules.keep_nbsp else " " + _NBSP
+    found = {match.start() for match in _space_anchor(rules.no_space_before).finditer(text)}
+    found.update(offsets(text, "\t\n") if rules.trailing else ())
+    for char in "" if rules.keep_nbsp else _NBSP:
+        found.update(offsets(text, char))
+    if text.endswith(tuple(spaces + "\t")):
+        found.add(len(text) - 1)
+    edits, seen = [], set()
+    for position in sorted(found):
+        start, end = position, position
+        while _char(text, start - 1) in spaces + "\t":
+            start -= 1
+        while _char(text, end) in spaces + "\t":
+            end += 1
+        if start not in seen:
+            seen.add(start)
+            edit = _judge_spaces(text, start, end, rules)
+            if edit is not None:
+                edits.append(edit)
     return edits
+
+
+@lru_cache(maxsize=8)
+def _space_anchor(marks: str) -> re.Pattern[str]:
+    """A space before a space, a line break or a mark: literal-first, one scan finds every run to judge."""
+    return re.compile(f" [ \n{re.escape(marks)}]")
+
+
+def _judge_spaces(text: str, start: int, end: int, rules: TypographyRules) -> Edit | None:
+    """What to do with the run of spaces ``text[start:end]``: nothing, remove it or make it one space."""
+    before, after = _char(text, start - 1), _char(text, end)
+    if after == "\n":
+        return Edit(start, end, "", "trailing-space") if rules.trailing else None
+    if before == "\n" or "\t" in text[start:end]:
+        return None  # indentation and tab stops carry structure
+    if after in rules.no_space_before and before.isalnum():
+        ellipsis = _char(text, end + 1) == "." or text[end + 1 : end + 3] == " ."
+        ratio = after == ":" and before.isdigit()
+        if _char(text, end + 1).isspace() and not ellipsis and not ratio:
+            return Edit(start, end, "", "space-before-punctuation")
+    if end - start >= rules.column_gap:
+        return None
+    if end - start > 1:
+        return Edit(start, end, " ", "collapse-spaces")
+    return None if rules.keep_nbsp else Edit(start, end, " ", "nbsp")
 
 
 # ---------------------------------------------------------------- garble, code, overlaps
@@ -416,15 +548,15 @@ def garble_suggestions(text: str, rules: TypographyRules) -> list[Edit]:
     ]
 
 
-def code_line_spans(text: str, rules: TypographyRules) -> list[tuple[int, int]]:
+def code_line_spans(text: str, rules: TypographyRules) -> list[Span]:
     """The lines that look like code or data, as sorted, merged ``(start, end)`` spans."""
-    if rules.code_line is None:
-        return []
-    spans: list[tuple[int, int]] = []
-    for match in rules.code_line.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        end = len(text) if end == -1 else end
+    lines = set()
+    for pattern in rules.code_lines:
+        for match in pattern.finditer(text):
+            end = text.find("\n", match.end())
+            lines.add((text.rfind("\n", 0, match.start()) + 1, len(text) if end == -1 else end))
+    spans: list[Span] = []
+    for start, end in sorted(lines):
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
@@ -435,11 +567,10 @@ def code_line_spans(text: str, rules: TypographyRules) -> list[tuple[int, int]]:
 def drop_overlapping(*groups: list[Edit]) -> list[Edit]:
     """All edits of the groups, an edit dropped where it overlaps one of an earlier group.
 
-    Quotes come before dashes and dashes before spaces, so one mark is never fixed twice and a second run
-    finds nothing left to do.
+    A dash comes before the spaces around it, so they are fixed once, and a second run finds nothing.
     """
     kept: list[Edit] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[Span] = []
     for group in groups:
         taken = sorted(spans)
         for edit in group:
@@ -449,11 +580,7 @@ def drop_overlapping(*groups: list[Edit]) -> list[Edit]:
     return kept
 
 
-def _spans(pattern: regex.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in pattern.finditer(text)] if pattern is not None else []
-
-
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+def _inside(spans: list[Span], start: int, end: int) -> bool:
     """Whether ``[start, end)`` (a point if empty) overlaps one of the sorted, disjoint ``spans``.
 
     >>> _inside([(0, 4), (10, 12)], 3, 5), _inside([(0, 4), (10, 12)], 5, 9), _inside([(10, 12)], 11, 11)
