@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from math import inf
 from pathlib import Path
@@ -38,6 +38,7 @@ _AFTER_CLOSING = frozenset(".,;:!?)]}>—–-/…")
 _DASH_LEFT = frozenset("”’\"')]")
 _DASH_RIGHT = frozenset("“‘\"'([")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_SPACE = re.compile(r"\s*")
 # A hyphen that may be a dash: spaced (` - `, ` -- `) or doubled (`--`); literal-first, so the scan is fast.
 _DASH_CANDIDATE = re.compile(r"-(?:(?<= -)-?(?= )|-)")
 _QUOTE_ROLES = ("open_double", "close_double", "open_single", "close_single", "apostrophe")
@@ -234,8 +235,14 @@ def quote_edits(text: str, rules: TypographyRules) -> list[Edit]:
     edits: list[Edit] = []
     doubles = double_marks(text, rules)
     for low, high, start, end in paragraph_slices([mark.start for mark in doubles], breaks, len(text)):
-        if not any(text.find(char, start, end) != -1 for char in rules.foreign_double):
-            edits.extend(pair_double_quotes(text, doubles[low:high], rules))
+        if any(text.find(char, start, end) != -1 for char in rules.foreign_double):
+            continue
+        paragraph = pair_double_quotes(text, doubles[low:high], rules)
+        if runs_on(text, paragraph, doubles, high, end):
+            paragraph[-1] = replace(
+                paragraph[-1], applied=True, note="the quotation runs on into the next paragraph"
+            )
+        edits.extend(paragraph)
     singles = [
         span
         for span in runs_of(text, rules.single)
@@ -244,6 +251,20 @@ def quote_edits(text: str, rules: TypographyRules) -> list[Edit]:
     for low, high, _, _ in paragraph_slices([span[0] for span in singles], breaks, len(text)):
         edits.extend(pair_single_quotes(text, singles[low:high], rules))
     return [edit for edit in edits if text[edit.start : edit.end] != edit.replacement]
+
+
+def runs_on(text: str, paragraph: list[Edit], doubles: list[QuoteMark], high: int, end: int) -> bool:
+    """Whether a paragraph's last mark, an opener left unpaired, opens a quotation that runs on.
+
+    By the convention for long quotations, each paragraph of one opens with a quote mark and only the last
+    closes: so an unpaired opener is one when the next paragraph begins with an opening quote.
+    """
+    if not paragraph or paragraph[-1].applied or paragraph[-1].start != doubles[high - 1].start:
+        return False
+    if doubles[high - 1].context != OPEN or high == len(doubles):
+        return False
+    following = doubles[high]
+    return following.context == OPEN and following.start == _SPACE.match(text, end).end()
 
 
 def paragraph_slices(
