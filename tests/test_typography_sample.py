@@ -61,8 +61,13 @@ def test_the_sample_cases_the_lead_named(cleaned: tuple[str, str, Result]) -> No
     assert f"{opening}Stalin Electoral District,{closing} was chosen" in text
     assert f"{opening}race.{closing} The" in text
     assert f"misprint for {opening}parties{closing} — GF]" in text
+
+
+def test_hyphens_that_are_no_dashes_are_kept() -> None:
+    text = pipeline.clean(SAMPLE.read_text(encoding="utf-8"), only=("typography",)).text
     assert "[typed, not signed- GF]" in text  # a hyphen glued to a word is not a dash
     assert "pp. 79-83" in text and "10/1.-39" in text  # ranges and dates keep their hyphen by default
+    assert "Anglo-\nAmerican" in text  # a hyphen at a line end is reflow's
 
 
 def test_no_other_character_is_changed_by_this_stage(cleaned: tuple[str, str, Result]) -> None:

@@ -31,19 +31,12 @@ from pipeline.core.settings import Settings
 
 OPEN, CLOSE, EITHER = "open", "close", "either"
 
-# What may stand before an opening quote besides a space, and after a closing one: brackets and dashes.
-_BEFORE_OPENING = frozenset("([{<—–-/")
-_AFTER_CLOSING = frozenset(".,;:!?)]}>—–-/…")
-# What may end the word before a dash, or begin the word after it, besides a letter.
-_DASH_LEFT = frozenset("”’\"')]")
-_DASH_RIGHT = frozenset("“‘\"'([")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _SPACE = re.compile(r"\s*")
 # A hyphen that may be a dash: spaced (` - `, ` -- `) or doubled (`--`); literal-first, so the scan is fast.
 _DASH_CANDIDATE = re.compile(r"-(?:(?<= -)-?(?= )|-)")
 _QUOTE_ROLES = ("open_double", "close_double", "open_single", "close_single", "apostrophe")
 _DASH_SPACINGS = ("keep", "closed", "spaced")
-_NBSP = "\u00a0\u202f\u2007"
 # A mark right after a digit is looked at as a prime (5' 11") within this many characters either side.
 _PRIME_REACH = 12
 
@@ -70,15 +63,20 @@ class TypographyRules:
     single: str
     misread_close: str
     foreign_double: str
+    before_opening: frozenset[str]
+    after_closing: frozenset[str]
     elision: regex.Pattern[str]
     primes: regex.Pattern[str] | None
     em_dash: bool
     em_dash_spacing: str
+    dash_word_end: frozenset[str]
+    dash_word_start: frozenset[str]
     en_dash_ranges: bool
     column_gap: int
     trailing: bool
     no_space_before: str
     keep_nbsp: bool
+    nbsp: str
     code_lines: tuple[regex.Pattern[str], ...]
     garbles: tuple[tuple[str, regex.Pattern[str], str, str], ...]
 
@@ -112,15 +110,20 @@ def compile_rules(rules_dir: Path | None, overrides: tuple[str, ...]) -> Typogra
         single=single,
         misread_close=quotes.text("misread_close_double"),
         foreign_double=quotes.text("foreign_double"),
+        before_opening=frozenset(quotes.text("before_opening")),
+        after_closing=frozenset(quotes.text("after_closing")),
         elision=_compile(table, "quotes.elisions", _any_of(elisions) or "(?!)", regex.IGNORECASE),
         primes=_compile(table, "quotes.primes", _any_of(quotes.strings("primes")) or "(?!)"),
         em_dash=dashes.flag("em_dash"),
         em_dash_spacing=dashes.text("em_dash_spacing", choices=_DASH_SPACINGS),
+        dash_word_end=frozenset(dashes.text("word_end")),
+        dash_word_start=frozenset(dashes.text("word_start")),
         en_dash_ranges=dashes.text("number_ranges", choices=("keep", "en-dash")) == "en-dash",
         column_gap=spaces.integer("column_gap", low=2),
         trailing=spaces.flag("trailing"),
         no_space_before="".join(spaces.strings("no_space_before")),
         keep_nbsp=spaces.flag("keep_nbsp"),
+        nbsp=spaces.text("nbsp"),
         code_lines=tuple(
             _compile(table, f"code.patterns[{index}]", pattern)
             for index, pattern in enumerate(table.table("code").strings("patterns"))
@@ -202,18 +205,19 @@ class QuoteMark:
     misread: bool = False  # a trademark sign standing where a closing quote should be
 
 
-def facing(text: str, start: int, end: int) -> str:
+def facing(text: str, start: int, end: int, rules: TypographyRules) -> str:
     """Which way a mark at ``text[start:end]`` faces, from its neighbours alone.
 
     A mark after a space (or bracket, dash, line start) and before a word opens; a mark after a word and
     before a space (or punctuation, line end) closes; anything else could be either.
 
-    >>> facing('say "no" now', 4, 5), facing('say "no" now', 7, 8), facing('a"b', 1, 2)
+    >>> rules = compile_rules(None, ())
+    >>> facing('say "no" now', 4, 5, rules), facing('say "no" now', 7, 8, rules), facing('a"b', 1, 2, rules)
     ('open', 'close', 'either')
     """
     before, after = _char(text, start - 1), _char(text, end)
-    opens = before.isspace() or before in _BEFORE_OPENING
-    closes = after.isspace() or after in _AFTER_CLOSING
+    opens = before.isspace() or before in rules.before_opening
+    closes = after.isspace() or after in rules.after_closing
     if opens and not closes:
         return OPEN
     if closes and not opens:
@@ -293,7 +297,7 @@ def double_marks(text: str, rules: TypographyRules) -> list[QuoteMark]:
     """
     marks = []
     for start, end in runs_of(text, rules.double):
-        context = facing(text, start, end)
+        context = facing(text, start, end, rules)
         if (end - start == 1 or context != EITHER) and not (
             start and text[start - 1].isdigit() and is_prime(text, start, rules)
         ):
@@ -301,7 +305,7 @@ def double_marks(text: str, rules: TypographyRules) -> list[QuoteMark]:
     for char in rules.misread_close:
         for start in offsets(text, char):
             before, after = _char(text, start - 1), _char(text, start + 1)
-            if (before.isalnum() or before in ".,!?") and (after.isspace() or after in _AFTER_CLOSING):
+            if (before.isalnum() or before in ".,!?") and (after.isspace() or after in rules.after_closing):
                 marks.append(QuoteMark(start, start + 1, CLOSE, misread=True))
     marks.sort(key=lambda mark: mark.start)
     return marks
@@ -394,7 +398,7 @@ def pair_single_quotes(text: str, marks: list[Span], rules: TypographyRules) -> 
                 if opener is not None:
                     edits.append(_unpaired_single(opener, style))
                 opener = (start, end)
-        elif not (before.isspace() or before.isdigit() or before in _BEFORE_OPENING):
+        elif not (before.isspace() or before.isdigit() or before in rules.before_opening):
             if opener is not None:
                 edits.append(Edit(*opener, style.open_single, "open-single-quote"))
                 edits.append(Edit(start, end, style.close_single, "close-single-quote"))
@@ -419,7 +423,7 @@ def dash_edits(text: str, rules: TypographyRules) -> list[Edit]:
     """Em dashes between words and en dashes in number ranges, as the rules ask."""
     edits = []
     if rules.em_dash:
-        for start, end in em_dash_spans(text):
+        for start, end in em_dash_spans(text, rules):
             spaced = text[start] == " "
             edits.append(Edit(start, end, _space_em_dash(spaced, rules.em_dash_spacing), "em-dash"))
     if rules.en_dash_ranges:
@@ -427,10 +431,10 @@ def dash_edits(text: str, rules: TypographyRules) -> list[Edit]:
     return edits
 
 
-def em_dash_spans(text: str) -> list[Span]:
+def em_dash_spans(text: str, rules: TypographyRules) -> list[Span]:
     """` - `, ` -- ` (any run of spaces) or `--` between two words, a closing quote or bracket allowed.
 
-    >>> em_dash_spans("once - twice--thrice, run --skip, 5 - 3, well-known")
+    >>> em_dash_spans("once - twice--thrice, run --skip, 5 - 3, well-known", compile_rules(None, ()))
     [(4, 7), (12, 14)]
     """
     spans = []
@@ -443,16 +447,16 @@ def em_dash_spans(text: str) -> list[Span]:
                 end += 1
         elif match.group() != "--":
             continue
-        if _between_words(text, start, end):
+        if _between_words(text, start, end, rules):
             spans.append((start, end))
     return spans
 
 
-def _between_words(text: str, start: int, end: int) -> bool:
+def _between_words(text: str, start: int, end: int, rules: TypographyRules) -> bool:
     left, right = _char(text, start - 1), _char(text, end)
-    if left in _DASH_LEFT:
+    if left in rules.dash_word_end:
         left = _char(text, start - 2)
-    if right in _DASH_RIGHT:
+    if right in rules.dash_word_start:
         right = _char(text, end + 1)
     return left.isalpha() and right.isalpha()
 
@@ -510,10 +514,10 @@ def space_edits(text: str, rules: TypographyRules) -> list[Edit]:
     Every run of spaces worth a look holds an anchor (a space before a space, a mark or a line break; a
     tab at a line end; a no-break space the rules turn into a space); each run is judged once, whole.
     """
-    spaces = " " if rules.keep_nbsp else " " + _NBSP
+    spaces = " " if rules.keep_nbsp else " " + rules.nbsp
     found = {match.start() for match in _space_anchor(rules.no_space_before).finditer(text)}
     found.update(offsets(text, "\t\n") if rules.trailing else ())
-    for char in "" if rules.keep_nbsp else _NBSP:
+    for char in "" if rules.keep_nbsp else rules.nbsp:
         found.update(offsets(text, char))
     if text.endswith(tuple(spaces + "\t")):
         found.add(len(text) - 1)
