@@ -63,6 +63,7 @@ class TypographyRules:
     single: str
     misread_close: str
     foreign_double: str
+    single_reach: int
     before_opening: frozenset[str]
     after_closing: frozenset[str]
     elision: regex.Pattern[str]
@@ -110,6 +111,7 @@ def compile_rules(rules_dir: Path | None, overrides: tuple[str, ...]) -> Typogra
         single=single,
         misread_close=quotes.text("misread_close_double"),
         foreign_double=quotes.text("foreign_double"),
+        single_reach=quotes.integer("single_reach", low=1),
         before_opening=frozenset(quotes.text("before_opening")),
         after_closing=frozenset(quotes.text("after_closing")),
         elision=_compile(table, "quotes.elisions", _any_of(elisions) or "(?!)", regex.IGNORECASE),
@@ -368,8 +370,9 @@ def pair_single_quotes(text: str, marks: list[Span], rules: TypographyRules) -> 
 
     A mark between letters is an apostrophe (``don't``), so is one before a known elision (``'90s``,
     ``'n'``); a doubled one between letters (``scum'’s``) becomes one. A mark before a word opens a single
-    quotation only if a mark after a word closes it later in the paragraph; a mark after a word is a
-    closing quote or an apostrophe (``workers'``), which most styles write alike.
+    quotation only if a mark after a word closes it later in the paragraph, within ``single_reach``
+    characters; a mark after a word is a closing quote or an apostrophe (``workers'``), which most styles
+    write alike.
 
     >>> rules = compile_rules(None, ())
     >>> text = "don't 'say' it"
@@ -399,6 +402,9 @@ def pair_single_quotes(text: str, marks: list[Span], rules: TypographyRules) -> 
                     edits.append(_unpaired_single(opener, style))
                 opener = (start, end)
         elif not (before.isspace() or before.isdigit() or before in rules.before_opening):
+            if opener is not None and start - opener[0] > rules.single_reach:
+                edits.append(_unpaired_single(opener, style))
+                opener = None
             if opener is not None:
                 edits.append(Edit(*opener, style.open_single, "open-single-quote"))
                 edits.append(Edit(start, end, style.close_single, "close-single-quote"))
