@@ -67,7 +67,7 @@ class TypographyRules:
     before_opening: frozenset[str]
     after_closing: frozenset[str]
     elision: regex.Pattern[str]
-    primes: regex.Pattern[str] | None
+    primes: regex.Pattern[str]
     em_dash: bool
     em_dash_spacing: str
     dash_word_end: frozenset[str]
@@ -86,10 +86,12 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     """Propose this stage's edits for the whole text; lines that look like code are left out."""
     rules = compile_rules(settings.rules_dir, settings.overrides)
     text = document.text
-    # Quote edits touch quote marks only; a dash takes the spaces around it, so spaces there are its own.
-    edits = quote_edits(text, rules) + drop_overlapping(dash_edits(text, rules), space_edits(text, rules))
-    edits.extend(garble_suggestions(text, rules))
     code = code_line_spans(text, rules)
+    # Quote edits touch quote marks only; a dash takes the spaces around it, so spaces there are its own.
+    edits = quote_edits(text, rules, code) + drop_overlapping(
+        dash_edits(text, rules), space_edits(text, rules)
+    )
+    edits.extend(garble_suggestions(text, rules))
     return [edit for edit in edits if not _inside(code, edit.start, edit.end)] if code else edits
 
 
@@ -229,17 +231,22 @@ def facing(text: str, start: int, end: int, rules: TypographyRules) -> str:
 
 def is_prime(text: str, start: int, rules: TypographyRules) -> bool:
     """Whether the mark at ``start``, right after a digit, is a prime (feet and inches: ``5' 11"``)."""
-    if rules.primes is None or not _char(text, start - 1).isdigit():
+    if not _char(text, start - 1).isdigit():
         return False
     window = rules.primes.finditer(text, max(0, start - _PRIME_REACH), start + _PRIME_REACH)
     return any(match.start() <= start < match.end() for match in window)
 
 
-def quote_edits(text: str, rules: TypographyRules) -> list[Edit]:
-    """Double quotes paired per paragraph, then single quotes and apostrophes (no edit changing nothing)."""
+def quote_edits(text: str, rules: TypographyRules, code: list[Span] | None = None) -> list[Edit]:
+    """Double quotes paired per paragraph, then single quotes and apostrophes (no edit changing nothing).
+
+    Marks on ``code`` lines take no part: they neither change nor pair with a mark outside.
+    """
     breaks = [match.start() for match in _PARAGRAPH_BREAK.finditer(text)]
     edits: list[Edit] = []
     doubles = double_marks(text, rules)
+    if code:
+        doubles = [mark for mark in doubles if not _inside(code, mark.start, mark.end)]
     for low, high, start, end in paragraph_slices([mark.start for mark in doubles], breaks, len(text)):
         if any(text.find(char, start, end) != -1 for char in rules.foreign_double):
             continue
@@ -253,6 +260,7 @@ def quote_edits(text: str, rules: TypographyRules) -> list[Edit]:
         span
         for span in runs_of(text, rules.single)
         if not (span[0] and text[span[0] - 1].isdigit() and is_prime(text, span[0], rules))
+        and not (code and _inside(code, *span))
     ]
     for low, high, _, _ in paragraph_slices([span[0] for span in singles], breaks, len(text)):
         edits.extend(pair_single_quotes(text, singles[low:high], rules))
