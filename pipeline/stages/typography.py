@@ -325,8 +325,9 @@ def pair_double_quotes(text: str, marks: list[QuoteMark], rules: TypographyRules
     """Pair one paragraph's double quotes in reading order and set each pair in the style.
 
     An opener with no closer before the next opener, or a closer with nothing open, is unpaired: it is
-    changed only where the style writes the same character either way, else suggested. A trademark sign
-    after a word closes a quotation that is open, and is left alone where none is.
+    changed only where the style writes the same character either way, else suggested; so is a pair of
+    marks that both stand between words. A trademark sign after a word closes a quotation that is open, and
+    is left alone where none is.
     """
     edits: list[Edit] = []
     opener: QuoteMark | None = None
@@ -344,14 +345,22 @@ def pair_double_quotes(text: str, marks: list[QuoteMark], rules: TypographyRules
             edits.append(_unpaired_double(text, opener, rules))
             opener = mark
         else:
-            edits += [_set_double(opener, OPEN, rules), _set_double(mark, CLOSE, rules)]
+            # Two marks glued between words (a"b c"d) pair only on paper: a reviewer decides.
+            sure = opener.context == OPEN or mark.context == CLOSE or _styled_alike(mark, rules)
+            note = "" if sure else "neither mark faces a way of its own"
+            edits += [
+                _set_double(opener, OPEN, rules, sure, note),
+                _set_double(mark, CLOSE, rules, sure, note),
+            ]
             opener = None
     if opener is not None:
         edits.append(_unpaired_double(text, opener, rules))
     return edits
 
 
-def _set_double(mark: QuoteMark, role: str, rules: TypographyRules, applied: bool = True) -> Edit:
+def _set_double(
+    mark: QuoteMark, role: str, rules: TypographyRules, applied: bool = True, note: str = ""
+) -> Edit:
     """The edit that sets a double mark in its role (same text: the core drops it)."""
     char = rules.style.open_double if role == OPEN else rules.style.close_double
     if mark.misread:
@@ -360,8 +369,12 @@ def _set_double(mark: QuoteMark, role: str, rules: TypographyRules, applied: boo
         rule = "doubled-quote"
     else:
         rule = "open-quote" if role == OPEN else "close-quote"
-    note = "" if applied else "no partner for this quote in the paragraph"
     return Edit(mark.start, mark.end, char, rule, applied=applied, note=note)
+
+
+def _styled_alike(mark: QuoteMark, rules: TypographyRules) -> bool:
+    """Whether the style writes a single mark the same opening or closing (straight quotes)."""
+    return rules.style.open_double == rules.style.close_double and mark.end - mark.start == 1
 
 
 def _unpaired_double(text: str, mark: QuoteMark, rules: TypographyRules) -> Edit:
@@ -369,8 +382,10 @@ def _unpaired_double(text: str, mark: QuoteMark, rules: TypographyRules) -> Edit
     role = mark.context
     if role == EITHER:
         role = CLOSE if _char(text, mark.start - 1).isalnum() else OPEN
-    same = rules.style.open_double == rules.style.close_double
-    return _set_double(mark, role, rules, applied=same and mark.end - mark.start == 1)
+    applied = _styled_alike(mark, rules)
+    return _set_double(
+        mark, role, rules, applied, "" if applied else "no partner for this quote in the paragraph"
+    )
 
 
 def pair_single_quotes(text: str, marks: list[Span], rules: TypographyRules) -> list[Edit]:
