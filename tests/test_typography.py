@@ -10,8 +10,9 @@ import pipeline
 from pipeline.core import changelog
 from pipeline.core.errors import RulesError
 
-# Text made of what the stage works on: quote marks, apostrophes, dashes, spaces, line breaks, letters.
-ALPHABET = st.sampled_from(list("ab5 \n\n\t-\"'“”‘’™„«»—.,:?()\u00a0"))
+# Text made of what the stage works on: quote marks, apostrophes, dashes, spaces, line breaks, letters,
+# and what makes a line look like code (=, {) or garbled (/\).
+ALPHABET = st.sampled_from(list("ab5 \n\n\t-\"'“”‘’™„«»—.,:?()\u00a0={/\\"))
 TEXT = st.text(ALPHABET, max_size=60)
 OVERRIDE_SETS = (
     (),
