@@ -20,6 +20,7 @@ from pipeline.api import Result, clean_bytes
 from pipeline.core.changelog import sha256_text
 from pipeline.core.errors import InputError, OutputError, ScancleanError
 from pipeline.core.settings import Settings
+from pipeline.review.decisions import stale_decisions, with_decisions
 
 INPUT_SUFFIX = ".txt"
 LOG_SUFFIX = ".changes.jsonl"
@@ -33,6 +34,7 @@ class Outcome:
     changes_by_stage: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     skipped: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 def find_inputs(paths: Iterable[Path]) -> list[Path | Outcome]:
@@ -63,9 +65,10 @@ def clean_file(source: Path, out_dir: Path, settings: Settings, *, force: bool =
     """Clean one file into ``out_dir``; never raises for a problem of the input, returns it instead.
 
     Without ``force``, a file whose outputs were written from the same bytes under the same settings and
-    version, and are intact, is skipped.
+    version, and are intact, is skipped. The reviewer's decisions for the file are part of its settings.
     """
     try:
+        settings = with_decisions(settings, source)
         data = read_input(source)
         text_path, log_path = output_paths(source, out_dir)
         if not force and outputs_are_current(data, settings, text_path, log_path):
@@ -74,7 +77,8 @@ def clean_file(source: Path, out_dir: Path, settings: Settings, *, force: bool =
         write_atomically({text_path: result.text, log_path: result.changelog()})
     except ScancleanError as error:
         return Outcome(str(source), error=str(error))
-    return Outcome(str(source), changes_by_stage=count_by_stage(result))
+    warnings = tuple(stale_decisions(settings, result.changes, source))
+    return Outcome(str(source), changes_by_stage=count_by_stage(result), warnings=warnings)
 
 
 def clean_files(

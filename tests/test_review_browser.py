@@ -1,0 +1,150 @@
+"""The HTML review in a real headless browser: every change shown, filters work, a screenshot is taken.
+
+Uses Debian's chromium (``apt-get install chromium``, as ``.ci/run`` does) driven by playwright; the
+tests skip with the reason where either is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.core import changelog
+from tests.conftest import SAMPLE
+from tests.review_stages import stand_in_stages
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (dev extra)")
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def review_page(tmp_path: Path, *, stand_ins: bool) -> tuple[Path, list]:
+    """Clean the sample into ``tmp_path``, write its HTML review; return the page and the logged changes."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE, raw / SAMPLE.name)
+    runner = CliRunner()
+    if stand_ins:
+        with stand_in_stages():
+            assert runner.invoke(main, ["run", str(raw), "-o", str(tmp_path / "cleaned")]).exit_code == 0
+    else:
+        assert runner.invoke(main, ["run", str(raw), "-o", str(tmp_path / "cleaned")]).exit_code == 0
+    log = tmp_path / "cleaned" / "stalin-documents.changes.jsonl"
+    page = tmp_path / "review.html"
+    result = runner.invoke(main, ["review", str(log), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    return page, changelog.parse(log.read_text(encoding="utf-8"))[1]
+
+
+def open_page(browser: object, page_path: Path) -> object:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(page_path.as_uri())
+    page.wait_for_function("window.scancleanReview && window.scancleanReview.ready")
+    assert all(url.startswith("file:") or url.startswith("blob:") for url in requests), requests
+    return page
+
+
+def shown_ids(page: object) -> set[str]:
+    """Ids of the changes listed, scrolling the (virtualised) list from top to bottom."""
+    return set(
+        page.evaluate(
+            """async () => {
+                const list = document.getElementById("list"), seen = new Set();
+                for (let top = 0; ; top += list.clientHeight / 2) {
+                    list.scrollTop = top; list.dispatchEvent(new Event("scroll"));
+                    await new Promise(requestAnimationFrame);
+                    list.querySelectorAll("button[data-id]").forEach(b => seen.add(b.dataset.id));
+                    if (top > list.scrollHeight) break;
+                }
+                return [...seen];
+            }"""
+        )
+    )
+
+
+def test_the_sample_review_shows_every_change_of_the_full_pipeline(browser: object, tmp_path: Path) -> None:
+    page_path, changes = review_page(tmp_path, stand_ins=False)
+    page = open_page(browser, page_path)
+    assert shown_ids(page) == {change.id for change in changes}
+    for change in changes:
+        page.evaluate("id => window.scancleanReview.jump(id)", change.id)
+        assert page.locator(f'#rows mark[data-id="{change.id}"][data-side="r"]').is_visible()
+    page.screenshot(path=str(tmp_path / "sample.png"))
+    page.close()
+
+
+def test_a_review_with_many_stages_shows_and_filters_every_change(browser: object, tmp_path: Path) -> None:
+    page_path, changes = review_page(tmp_path, stand_ins=True)
+    page = open_page(browser, page_path)
+    ids = {change.id for change in changes}
+    assert shown_ids(page) == ids
+    for change in changes:
+        page.evaluate("id => window.scancleanReview.jump(id)", change.id)
+        mark = page.locator(f'#rows mark[data-id="{change.id}"][data-side="r"]')
+        assert mark.is_visible(), change
+        assert page.locator(f'#rows mark[data-id="{change.id}"][data-side="c"]').count() == 1
+    # Hover and keyboard focus tell the rule and the confidence.
+    suggestion = next(change for change in changes if not change.applied)
+    page.evaluate("id => window.scancleanReview.jump(id)", suggestion.id)
+    assert (
+        page.locator("#tip")
+        .inner_text()
+        .startswith(f"{suggestion.rule} · confidence {suggestion.confidence:.2f}")
+    )
+
+    page.uncheck('#stages input[value="reflow"]')
+    left = {change.id for change in changes if change.stage != "reflow"}
+    assert shown_ids(page) == left
+    assert page.locator('#rows mark[data-id][class*="s-reflow"]').count() == 0
+    assert page.locator("#summary").inner_text().startswith(f"{len(left)} of {len(changes)} changes shown")
+    page.screenshot(path=str(tmp_path / "filtered.png"))
+    page.close()
+
+
+def test_accept_and_reject_export_a_decisions_file_the_next_run_reads(
+    browser: object, tmp_path: Path
+) -> None:
+    page_path, changes = review_page(tmp_path, stand_ins=True)
+    page = open_page(browser, page_path)
+    rejected = next(change for change in changes if change.rule == "ocr/doubled-v")
+    accepted = next(change for change in changes if not change.applied)
+    page.evaluate("id => window.scancleanReview.jump(id)", rejected.id)
+    page.keyboard.press("r")
+    page.evaluate("id => window.scancleanReview.jump(id)", accepted.id)
+    page.click('#detail button[data-act="accept"]')
+    with page.expect_download() as download:
+        page.click("#export")
+    saved = tmp_path / "rules" / "decisions" / "stalin-documents.toml"
+    saved.parent.mkdir(parents=True)
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "stalin-documents.toml"
+    page.close()
+
+    from pipeline.review.decisions import load_decisions
+
+    assert dict(load_decisions(saved)) == {rejected.id: False, accepted.id: True}
