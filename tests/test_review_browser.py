@@ -148,3 +148,25 @@ def test_accept_and_reject_export_a_decisions_file_the_next_run_reads(
     from pipeline.review.decisions import load_decisions
 
     assert dict(load_decisions(saved)) == {rejected.id: False, accepted.id: True}
+
+
+def test_the_margin_numbers_the_raw_pages_and_page_jumps_there(browser: object, tmp_path: Path) -> None:
+    pages = [f"Page {number} begins here.\n\nIts second paragraph.\n" for number in range(1, 40)]
+    (tmp_path / "scan.txt").write_text("\f\n".join(pages), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["run", str(tmp_path / "scan.txt"), "-o", str(tmp_path)]).exit_code == 0
+    page_path = tmp_path / "review.html"
+    assert (
+        runner.invoke(
+            main, ["review", str(tmp_path / "scan.changes.jsonl"), "--html", str(page_path)]
+        ).exit_code
+        == 0
+    )
+    page = open_page(browser, page_path)
+    page.fill("#page", "33")
+    page.press("#page", "Enter")
+    label = page.locator(".gutter b", has_text="p. 33")
+    assert label.is_visible()
+    row = label.locator("xpath=ancestor::div[contains(@class, 'row')]")
+    assert row.locator("pre").first.inner_text().startswith("Page 33 begins here.")
+    page.close()

@@ -77,9 +77,13 @@ def cleaned_spans(changes: Sequence[Change]) -> tuple[list[tuple[int, int]], lis
         members = list(group)
         applied = sorted((item for item in members if item[1].applied), key=lambda item: item[1].at)
         shift = StageShift([(c.at, c.at + len(c.before), len(c.after)) for _, c in applied])
-        for index in tracked:
+        first_region = shift.starts[0] if applied else None
+        for index in tracked if applied else ():
             start, end = spans[index]
-            spans[index] = (shift.start(start), max(shift.start(start), shift.end(end)))
+            if end < first_region:  # nothing before the stage's first change moves
+                continue
+            new_start = shift.start(start)
+            spans[index] = (new_start, max(new_start, shift.end(end)))
         for index, change in members:
             if not change.applied:
                 start = shift.start(change.at)
