@@ -246,3 +246,15 @@ def test_rows_cut_both_texts_where_no_change_crosses(document: Document) -> None
         row = max(number for number, row_start in enumerate(rows) if row_start <= change.raw_start)
         assert change.raw_end <= raw_ends[row]
         assert cleaned_rows[row] <= start <= end <= cleaned_ends[row]
+
+
+def test_decisions_live_under_the_rules_folder_given_with_rules(project: Path) -> None:
+    change = next(c for c in logged(project) if c.rule == "ocr/doubled-v")
+    (project / "mine" / "decisions").mkdir(parents=True)
+    (project / "mine" / "decisions" / "letters.toml").write_text(
+        f'[[decision]]\nid = "{change.id}"\nverdict = "reject"\n', encoding="utf-8"
+    )
+    with stand_in_stages():
+        code, out, err = invoke("clean", "raw/letters.txt", "--rules", "mine")
+    assert code == 0 and "warning" not in err
+    assert "Stalin, VVoroshilov," in out
