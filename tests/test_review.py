@@ -217,7 +217,7 @@ def documents(draw: st.DrawFn) -> Document:
 
 @settings(max_examples=300)
 @given(documents())
-def test_each_change_is_found_in_the_cleaned_text_unless_a_later_change_replaced_it(
+def test_each_change_is_found_in_the_cleaned_text_unless_a_later_change_touched_it(
     document: Document,
 ) -> None:
     changes = document.changes
@@ -225,7 +225,7 @@ def test_each_change_is_found_in_the_cleaned_text_unless_a_later_change_replaced
     for index, (change, (start, end)) in enumerate(zip(changes, spans, strict=True)):
         assert 0 <= start <= end <= len(document.text)
         covered = any(
-            later.applied and later.raw_start <= change.raw_start and change.raw_end <= later.raw_end
+            later.applied and later.raw_start <= change.raw_end and change.raw_start <= later.raw_end
             for later in changes[index + 1 :]
             if later.stage != change.stage
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -51,8 +53,7 @@ def review(
         write_atomically({html_path: render_page(log, shown)})
         click.echo(f"{html_path}: review page for {log.name}, {len(shown)} changes", err=True)
         return
-    for line in review_lines(log.name, shown, len(log.changes), log.raw):
-        click.echo(line)
+    _show(review_lines(log.name, shown, len(log.changes), log.raw))
 
 
 @click.command()
@@ -80,5 +81,13 @@ def diff(old_path: Path, new_path: Path, cleaned_path: Path | None) -> None:
             "name it with --cleaned FILE"
         )
     result = diff_changes(old_changes, new_changes)
-    for line in diff_lines(result, raw, str(old_path), str(new_path)):
-        click.echo(line)
+    _show(diff_lines(result, raw, str(old_path), str(new_path)))
+
+
+def _show(lines: Iterable[str]) -> None:
+    """Print through a pager on a terminal (long reviews), straight to standard output otherwise."""
+    if sys.stdout.isatty():
+        click.echo_via_pager(f"{line}\n" for line in lines)
+    else:
+        for line in lines:
+            click.echo(line)
