@@ -258,3 +258,10 @@ def test_decisions_live_under_the_rules_folder_given_with_rules(project: Path) -
         code, out, err = invoke("clean", "raw/letters.txt", "--rules", "mine")
     assert code == 0 and "warning" not in err
     assert "Stalin, VVoroshilov," in out
+
+
+def test_the_terminal_review_is_in_colour_on_a_terminal(project: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["review", "cleaned/letters.changes.jsonl", "--rule", "doubled-v"], color=True
+    )
+    assert "\x1b[31m[-VV-]\x1b[0m\x1b[32m{+V+}\x1b[0m" in result.stdout

@@ -149,6 +149,32 @@ def test_accept_and_reject_export_a_decisions_file_the_next_run_reads(
 
     assert dict(load_decisions(saved)) == {rejected.id: False, accepted.id: True}
 
+    # The next run honours them, and the review of its log exports them again unchanged.
+    runner = CliRunner()
+    with stand_in_stages():
+        run = runner.invoke(
+            main,
+            [
+                "run",
+                str(tmp_path / "raw"),
+                "-o",
+                str(tmp_path / "cleaned"),
+                "--rules",
+                str(tmp_path / "rules"),
+            ],
+        )
+    assert run.exit_code == 0 and "warning" not in run.stderr
+    log = tmp_path / "cleaned" / "stalin-documents.changes.jsonl"
+    assert runner.invoke(main, ["review", str(log), "--html", str(page_path)]).exit_code == 0
+    page = open_page(browser, page_path)
+    assert page.locator("#ndec").inner_text() == "2"
+    with page.expect_download() as download:
+        page.click("#export")
+    again = tmp_path / "again.toml"
+    download.value.save_as(again)
+    page.close()
+    assert load_decisions(again) == load_decisions(saved)
+
 
 def test_the_margin_numbers_the_raw_pages_and_page_jumps_there(browser: object, tmp_path: Path) -> None:
     pages = [f"Page {number} begins here.\n\nIts second paragraph.\n" for number in range(1, 40)]
