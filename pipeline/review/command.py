@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from pipeline.batch import write_atomically
-from pipeline.core.errors import ScancleanError
+from pipeline.core.errors import InputError
+from pipeline.core.settings import STAGE_NAMES
 from pipeline.review.diff import check_same_scan, diff_changes, diff_lines
 from pipeline.review.html import render_page
 from pipeline.review.reviewed import cleaned_path_for, open_log, read_log, select
@@ -24,7 +25,11 @@ _LOG = click.Path(dir_okay=False, path_type=Path)
     "--cleaned", "cleaned_path", type=_LOG, help="The cleaned text (default: NAME.txt next to LOG)."
 )
 @click.option(
-    "--stage", "stages", multiple=True, metavar="STAGE", help="Only this stage's changes (repeatable)."
+    "--stage",
+    "stages",
+    multiple=True,
+    type=click.Choice([*STAGE_NAMES, "output"]),
+    help="Only this stage's changes (repeatable).",
 )
 @click.option(
     "--rule", "rules", multiple=True, metavar="RULE", help="Only this rule: ocr/l-for-I, l-for-I or ocr/*."
@@ -76,7 +81,7 @@ def diff(old_path: Path, new_path: Path, cleaned_path: Path | None) -> None:
             raw = open_log(log_path, cleaned).raw
             break
     else:
-        raise ScancleanError(
+        raise InputError(
             f"{cleaned_path_for(new_path)}: the cleaned text of {new_path} is not there; "
             "name it with --cleaned FILE"
         )

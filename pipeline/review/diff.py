@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from pipeline.core.edits import Change
-from pipeline.core.errors import ScancleanError
+from pipeline.core.errors import InputError
 from pipeline.review.terminal import format_change, visible
 
 # What may differ between two changes with one id (the id already fixes rule, before, after and place).
@@ -70,7 +70,7 @@ def diff_changes(old: tuple[Change, ...], new: tuple[Change, ...]) -> LogDiff:
 def check_same_scan(old_head: dict[str, Any], new_head: dict[str, Any], old: str, new: str) -> None:
     """Two logs can only be compared when they describe the same raw text."""
     if old_head.get("raw_sha256") != new_head.get("raw_sha256"):
-        raise ScancleanError(f"{old} and {new} are logs of different scans (their raw_sha256 differ)")
+        raise InputError(f"{old} and {new} are logs of different scans (their raw_sha256 differ)")
 
 
 def what_differs(old: Change, new: Change) -> str:

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.batch import LOG_SUFFIX
 from pipeline.core import changelog
 from pipeline.core.edits import Change
-from pipeline.core.errors import RestoreError, ScancleanError
-
-LOG_SUFFIX = ".changes.jsonl"
+from pipeline.core.errors import InputError, RestoreError
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,11 @@ def read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise ScancleanError(f"{path}: no such file") from None
+        raise InputError(f"{path}: no such file") from None
     except UnicodeDecodeError:
-        raise ScancleanError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
+        raise InputError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
     except OSError as error:
-        raise ScancleanError(f"{path}: cannot read it ({error.strerror or error})") from None
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
 def cleaned_path_for(log_path: Path) -> Path:
@@ -65,7 +64,7 @@ def open_log(log_path: Path, cleaned_path: Path | None = None) -> ReviewedLog:
     head, changes = read_log(log_path)
     cleaned_path = cleaned_path or cleaned_path_for(log_path)
     if not cleaned_path.exists():
-        raise ScancleanError(
+        raise InputError(
             f"{cleaned_path}: the cleaned text of {log_path} is not there; name it with --cleaned FILE"
         )
     cleaned = read_text(cleaned_path)
