@@ -141,7 +141,7 @@ def test_the_terminal_review_groups_by_stage_and_marks_each_change_in_its_raw_li
     changes = logged(project)
     assert out.splitlines()[0] == (
         f"letters.txt: {len(changes)} of {len(changes)} changes shown "
-        f"({sum(c.applied for c in changes)} applied, {sum(not c.applied for c in changes)} suggestions)"
+        f"({sum(c.applied for c in changes)} applied, {sum(not c.applied for c in changes)} suggestion)"
     )
     headings = [line for line in out.splitlines() if line and not line.startswith(" ")][1:]
     assert [h.split(" ")[0] for h in headings] == ["reflow", "ocr", "typography", "output"]

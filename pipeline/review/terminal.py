@@ -69,7 +69,7 @@ def review_lines(name: str, shown: Iterable[Change], total: int, raw: str) -> It
     suggestions = sum(not change.applied for change in shown)
     yield (
         f"{name}: {len(shown)} of {total} changes shown "
-        f"({len(shown) - suggestions} applied, {suggestions} suggestions)"
+        f"({len(shown) - suggestions} applied, {suggestions} suggestion{'' if suggestions == 1 else 's'})"
     )
     for stage, group in groupby(shown, key=lambda change: change.stage):
         changes = list(group)
