@@ -196,3 +196,33 @@ def test_the_margin_numbers_the_raw_pages_and_page_jumps_there(browser: object, 
     row = label.locator("xpath=ancestor::div[contains(@class, 'row')]")
     assert row.locator("pre").first.inner_text().startswith("Page 33 begins here.")
     page.close()
+
+
+def test_changes_inside_later_changes_and_overlapping_suggestions_are_all_marked(
+    browser: object, tmp_path: Path
+) -> None:
+    from pipeline.core.document import Document
+    from pipeline.core.edits import Edit
+
+    document = Document("He said: losif VVoroshilov's men.\n")
+    document.apply("input", [Edit(15, 17, "V", "doubled-v")])  # "VVoroshilov" -> "Voroshilov"
+    document.apply(
+        "ocr", [Edit(9, 14, "Iosif", "l-for-I"), Edit(9, 25, "I. V.", "initials", 0.2, applied=False)]
+    )
+    document.apply("typography", [Edit(9, 31, "Iosif Voroshilov’s men", "apostrophe")])  # covers both
+    document.apply(
+        "output", [Edit(3, 7, "says", "tense", 0.4, applied=False), Edit(5, 9, "id:", "x", 0.3, False)]
+    )
+    head = changelog.header(source="nested.txt", source_sha256=None, raw=document.raw, cleaned=document.text)
+    (tmp_path / "nested.txt").write_text(document.text, encoding="utf-8")
+    log = tmp_path / "nested.changes.jsonl"
+    log.write_text(changelog.dump(head, document.located_changes()), encoding="utf-8")
+    page_path = tmp_path / "nested.html"
+    assert CliRunner().invoke(main, ["review", str(log), "--html", str(page_path)]).exit_code == 0
+    page = open_page(browser, page_path)
+    for change in document.changes:
+        for side in "rc":
+            assert page.locator(f'#rows mark[data-id="{change.id}"][data-side="{side}"]').count() == 1, change
+    raw_text = page.locator("#rows pre").first.inner_text()
+    assert raw_text == document.raw.rstrip("\n") or raw_text == document.raw
+    page.close()
