@@ -21,6 +21,7 @@ from pipeline.api import Result, clean_bytes
 from pipeline.core.changelog import sha256_text
 from pipeline.core.errors import InputError, OutputError, ScancleanError
 from pipeline.core.settings import Settings
+from pipeline.review.decisions import stale_decisions, with_decisions
 
 INPUT_SUFFIX = ".txt"
 LOG_SUFFIX = ".changes.jsonl"
@@ -34,6 +35,7 @@ class Outcome:
     changes_by_stage: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     skipped: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 def find_inputs(paths: Iterable[Path]) -> list[Path | Outcome]:
@@ -119,10 +121,12 @@ def clean_file(
     """Clean one file into ``out_dir``; never raises for a problem of the input, returns it instead.
 
     Without ``force``, a file whose outputs were written from the same bytes under the same settings and
-    version, and are intact, is skipped. ``files`` says where the paths live (default: this machine).
+    version, and are intact, is skipped. The reviewer's decisions for the file are part of its settings.
+    ``files`` says where the paths live (default: this machine).
     """
     source, out_dir = str(source), str(out_dir)
     try:
+        settings = with_decisions(settings, source)
         data = files.read_bytes(source)
         text_path, log_path = (files.join(out_dir, name) for name in output_names(source))
         if not force and outputs_are_current(
@@ -133,7 +137,8 @@ def clean_file(
         files.write_atomically({text_path: result.text, log_path: result.changelog()})
     except ScancleanError as error:
         return Outcome(source, error=str(error))
-    return Outcome(source, changes_by_stage=count_by_stage(result))
+    warnings = tuple(stale_decisions(settings, result.changes, source))
+    return Outcome(source, changes_by_stage=count_by_stage(result), warnings=warnings)
 
 
 def clean_files(

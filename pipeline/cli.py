@@ -16,6 +16,8 @@ from pipeline.batch import Outcome, clean_files, find_inputs, read_input, write_
 from pipeline.core import changelog
 from pipeline.core.errors import ScancleanError
 from pipeline.core.settings import STAGE_NAMES, Settings
+from pipeline.review import command as review_command
+from pipeline.review.decisions import stale_decisions, with_decisions
 
 
 class _Command(click.Group):
@@ -142,6 +144,8 @@ def _dask_integration() -> Any:
 
 def _print_summary(outcomes: list[Outcome], out_dir: str) -> None:
     failed = [outcome for outcome in outcomes if outcome.error]
+    for warning in (warning for outcome in outcomes for warning in outcome.warnings):
+        click.echo(f"scanclean: warning: {warning}", err=True)
     for outcome in failed:
         click.echo(f"scanclean: {outcome.error}", err=True)
     per_stage: Counter[str] = Counter()
@@ -169,8 +173,11 @@ def clean_command(source: Path, log_path: Path | None, **options: Any) -> None:
     if str(source) == "-":
         data, name = sys.stdin.buffer.read(), "<stdin>"
     else:
+        settings = with_decisions(settings, source)
         data, name = read_input(source), source.name
     result = clean_bytes(data, name, settings)
+    for warning in stale_decisions(settings, result.changes, name):
+        click.echo(f"scanclean: warning: {warning}", err=True)
     if log_path is not None:
         write_atomically({log_path: result.changelog()})
     sys.stdout.buffer.write(result.text.encode("utf-8"))
@@ -191,3 +198,7 @@ def _read_utf8(path: Path) -> str:
         return read_input(path).decode("utf-8")
     except UnicodeDecodeError:
         raise ScancleanError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
+
+
+main.add_command(review_command.review)
+main.add_command(review_command.diff)

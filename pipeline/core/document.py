@@ -272,7 +272,7 @@ def _decide(edit: Edit, decision: bool | None, min_confidence: float) -> tuple[b
     """Whether an edit is applied, after a reviewer's decision and the confidence floor."""
     if decision is False and edit.applied:
         return False, _join_notes(edit.note, "rejected in review")
-    if decision is True and not edit.applied:
+    if decision is True and (not edit.applied or edit.confidence < min_confidence):
         return True, _join_notes(edit.note, "accepted in review")
     if edit.applied and decision is None and edit.confidence < min_confidence:
         return False, _join_notes(edit.note, f"confidence below {min_confidence}")

@@ -61,9 +61,18 @@ class Settings:
             "stages": list(self.stages()),
             "rules_dir": str(self.rules_dir) if self.rules_dir else None,
             "overrides": list(self.overrides),
-            "decisions": len(self.decisions),
+            "decisions": self.decisions_fingerprint(),
             "rules_sha256": self.rules_fingerprint(),
         }
+
+    def decisions_fingerprint(self) -> str | None:
+        """A hash of the reviewer's verdicts (``None`` without any): changed decisions make outputs stale."""
+        if not self.decisions:
+            return None
+        lines = sorted(
+            f"{change_id}={'accept' if accepted else 'reject'}" for change_id, accepted in self.decisions
+        )
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
     def rules_fingerprint(self) -> str:
         """A hash of every rules table as this run sees it: outputs made under other rules are stale."""
