@@ -67,6 +67,7 @@ def clean_document(
         raw=document.raw,
         cleaned=document.text,
         settings=settings.describe(),
+        page_starts=document.page_starts(),
         **document.facts,
     )
     return Result(document.text, tuple(document.located_changes()), head)

@@ -179,11 +179,15 @@ class Document:
             self._line_starts = [0, *_offsets_after(self.raw, "\n")]
         return bisect_right(self._line_starts, raw_offset)
 
-    def raw_page(self, raw_offset: int) -> int:
-        """1-based page of the raw text that ``raw_offset`` falls on."""
+    def page_starts(self) -> list[int]:
+        """Raw offsets where pages 2, 3, ... begin: as the furniture stage found them, else form feeds."""
         if self._page_starts is None:
             self._page_starts = _offsets_after(self.raw, PAGE_BREAK)
-        return bisect_right(self._page_starts, raw_offset) + 1
+        return self._page_starts
+
+    def raw_page(self, raw_offset: int) -> int:
+        """1-based page of the raw text that ``raw_offset`` falls on."""
+        return bisect_right(self.page_starts(), raw_offset) + 1
 
     def apply(
         self,

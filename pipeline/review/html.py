@@ -14,7 +14,6 @@ from importlib import resources
 from itertools import groupby
 from typing import Any
 
-from pipeline.core.document import PAGE_BREAK
 from pipeline.core.edits import Change
 from pipeline.review.reviewed import ReviewedLog
 
@@ -150,16 +149,11 @@ def row_starts(raw: str, changes: Sequence[Change], pages: Sequence[int]) -> lis
 
 
 def page_starts(log: ReviewedLog) -> list[int]:
-    """Raw offsets where pages 2, 3, ... begin: from the log header when a stage recorded them
-    (``page_starts``), else after each form feed of the raw text."""
-    recorded = log.head.get("page_starts")
-    if isinstance(recorded, list) and all(isinstance(offset, int) for offset in recorded):
-        return sorted(recorded)
-    starts, position = [], log.raw.find(PAGE_BREAK)
-    while position != -1:
-        starts.append(position + 1)
-        position = log.raw.find(PAGE_BREAK, position + 1)
-    return starts
+    """Raw offsets where pages 2, 3, ... begin, as the log header records them."""
+    recorded = log.head.get("page_starts", [])
+    if not isinstance(recorded, list) or not all(isinstance(offset, int) for offset in recorded):
+        return []
+    return sorted(recorded)
 
 
 def page_data(log: ReviewedLog, shown: Sequence[Change]) -> dict[str, Any]:
