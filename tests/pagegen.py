@@ -141,11 +141,11 @@ class GeneratedText:
 def body_paragraphs() -> list[str]:
     """Paragraphs of real prose: the OverProof ground truth when ``../shared`` is there, else the sample."""
     if OVERPROOF.is_file():
-        return list(_overproof_paragraphs(OVERPROOF.read_text(encoding="utf-8")))
-    return list(_sample_paragraphs(SAMPLE.read_text(encoding="utf-8")))
+        return list(overproof_paragraphs(OVERPROOF.read_text(encoding="utf-8")))
+    return list(sample_paragraphs(SAMPLE.read_text(encoding="utf-8")))
 
 
-def _overproof_paragraphs(data: str) -> Iterator[str]:
+def overproof_paragraphs(data: str) -> Iterator[str]:
     """Ground-truth column lines joined into paragraphs; a short line ending a sentence ends a paragraph."""
     lines: list[str] = []
     for row in data.splitlines():
@@ -173,7 +173,7 @@ def _paragraphs_of(lines: list[str]) -> Iterator[str]:
         yield paragraph
 
 
-def _sample_paragraphs(data: str) -> Iterator[str]:
+def sample_paragraphs(data: str) -> Iterator[str]:
     """The sample scan's paragraphs (blank-line separated), without its one copyright stamp."""
     for block in re.split(r"\n\s*\n", data):
         lines = [line.strip() for line in block.splitlines() if line.strip()]

@@ -355,10 +355,11 @@ def _lines_up(text: str, start: int, end: int, count: int) -> list[tuple[int, in
 
 
 class RunningHeaderDetector:
-    """Finds lines at one edge of the pages that repeat, with variations, on pages of the same parity.
+    """Finds lines at one edge of the pages that repeat, with variations, on the pages around.
 
-    Digits and roman numerals are masked first, so ``12  THE WAR`` and ``14  THE WAR`` are one header;
-    parity is kept apart because books put the title on one side and the chapter on the other.
+    Digits and roman numerals are masked first, so ``12  THE WAR`` and ``14  THE WAR`` are one header.
+    Pages of the same parity are compared apart, because books put the title on one side and the chapter on
+    the other; a line on every page passes that way or page by page (a short report's footer).
     """
 
     def __init__(self, keys: list[list[str]], rules: FurnitureRules) -> None:
@@ -369,13 +370,26 @@ class RunningHeaderDetector:
         self._verdicts: dict[tuple[int, str], bool] = {}
 
     def on_page(self, key: str, page: int) -> bool:
-        """Whether a masked line is on a page's edge, exactly or with OCR variations (short lines exactly)."""
+        """Whether a masked line is at this edge of a page, exactly or with OCR variations."""
         if key in self._exact[page]:
             return True
-        if len(key) < self.rules.exact_below:
-            return False
-        cutoff = self.rules.similarity
-        return any(fuzz.ratio(key, other, score_cutoff=cutoff) for other in self._fuzzy[page])
+        return len(key) >= self.rules.exact_below and any(
+            self.alike(key, other) for other in self._fuzzy[page]
+        )
+
+    def alike(self, key: str, other: str) -> bool:
+        """Whether two masked lines are one header read differently (short lines must be equal).
+
+        A line with a number and one without are not: a header that carries the page number carries it on
+        every page, and a chapter's title that reads like it has none.
+        """
+        if (
+            len(key) < self.rules.exact_below
+            or len(other) < self.rules.exact_below
+            or ("#" in key) != ("#" in other)
+        ):
+            return key == other
+        return fuzz.ratio(key, other, score_cutoff=self.rules.similarity) > 0
 
     def repeats(self, page: int, key: str) -> bool:
         """Whether ``key`` at page index ``page`` recurs on enough same-parity pages nearby."""
@@ -387,9 +401,13 @@ class RunningHeaderDetector:
     def _repeats(self, page: int, key: str) -> bool:
         if not _TWO_LETTERS.search(key):
             return False  # numbers and dashes alone are for the page-number check
+        return self._recurs(page, key, stride=2) or self._recurs(page, key, stride=1)
+
+    def _recurs(self, page: int, key: str, stride: int) -> bool:
+        """Whether ``key`` recurs every ``stride`` pages: on enough of the pages looked at on one side."""
         total = 1
         supported = False
-        for step in (-2, 2):
+        for step in (-stride, stride):
             seen = matched = 0
             for offset in range(1, self.rules.window + 1):
                 other = page + step * offset
@@ -499,6 +517,7 @@ def _mark_edges(
             )
             counted = 0
             contiguous = True
+            headers_here: list[str] = []
             for start, end in getattr(page, side):
                 if start in page.furniture:
                     kind = page.furniture[start][1]
@@ -513,9 +532,11 @@ def _mark_edges(
                     elif (
                         detector is not None
                         and not opens_chapter
-                        and detector.repeats(page.index, mask_numbers(text[start:end]))
+                        and detector.repeats(page.index, key := mask_numbers(text[start:end]))
+                        and not any(detector.alike(key, header) for header in headers_here)
                     ):
                         kind = rule
+                        headers_here.append(key)  # a second line like it on this page is a title: it stays
                     elif _GARBLED_NUMBER.fullmatch(text[start:end]):
                         contiguous = False  # a page number the OCR misread: keep it, look past it
                         continue
