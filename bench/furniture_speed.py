@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import ftfy
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.core.document import Document
@@ -40,6 +42,10 @@ def main() -> None:
     paragraphs = body_paragraphs()
     pages = "".join(generate(layout, 200, number, paragraphs).text for number, layout in enumerate(LAYOUTS))
     pages = pages * max(1, int(megabytes * 1e6 / len(pages)))
+    started = time.perf_counter()
+    ftfy.fix_text(sample * 20)
+    reference = len(sample * 20) / 1e6 / (time.perf_counter() - started)
+    print(f"ftfy.fix_text on the same clean text, for scale: {reference:.2f} MB/s")
     print(f"clean text without pages: {len(clean) / 1e6:.1f} MB at {throughput(clean, settings):.1f} MB/s")
     print(f"generated pages:          {len(pages) / 1e6:.1f} MB at {throughput(pages, settings):.1f} MB/s")
 

@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 import regex
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from pipeline.core.document import PAGE_BREAK, Document
 from pipeline.core.edits import Edit
@@ -41,14 +41,16 @@ _DIGITS = re.compile(r"\d+")
 _ROMAN = re.compile(r"(?i)\b(?=[mdclxvi]+\b)m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})\b")
 _SPACES = re.compile(r"\s+")
 _TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]")
-_EDGE_NUMBER = regex.compile(
-    r"(?:^\s*(?P<number>\d{1,4}|[ivxlcdm]{1,8})\s{2,}|\s{2,}(?P<number>\d{1,4}|[ivxlcdm]{1,8})\s*$)"
+_EDGE_NUMBER = re.compile(
+    r"^\s*(\d{1,4}|[ivxlcdm]{1,8})\s{2,}|\s{2,}(\d{1,4}|[ivxlcdm]{1,8})\s*$", re.IGNORECASE
 )
 # Blank lines just before a point (ending at it) and just after it (each with its newline).
 _BLANK_LINES_BEFORE = regex.compile(r"(?r)(?:(?<=^|\n)[ \t]*\n)*\Z")
 _BLANK_LINES_AFTER = re.compile(r"(?:[ \t]*\n)*")
-# A word with a digit in it: where a misread digit is read back.
+# A word with a digit in it: where a misread digit is read back, in lines no longer than a page number's.
 _DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+_DIGIT = re.compile(r"\d")
+_MISREAD_NUMBER_LENGTH = 24
 # A short line with a digit or a roman numeral in it: a page number the OCR misread (`l2`, `- 1O -`, `x1v`).
 _GARBLED_NUMBER = re.compile(
     r"[ \t]*(?=[^\n]{0,12}$)[^\w\n]{0,3}\w*(?:\d|\b[ivxlc]{1,6}\b)[^\n]*", re.IGNORECASE
@@ -227,19 +229,25 @@ def page_number_value(line: str, rules: FurnitureRules) -> tuple[int, int | None
     >>> page_number_value("1937.", rules) is None
     True
     """
-    for candidate in dict.fromkeys(
-        (line, _DIGIT_TOKEN.sub(lambda m: m[0].translate(rules.digit_reading), line))
-    ):
-        for pattern in rules.page_number_patterns:
-            match = pattern.fullmatch(candidate)
-            if match is None:
-                continue
-            number = match.group("number")
-            value = int(number) if number.isdigit() else roman_to_int(number)
-            if value is None:
-                continue
-            total = match.groupdict().get("total")
-            return value, int(total) if total and total.isdigit() else None
+    value = _read_page_number(line, rules)
+    if value is None and len(line) <= _MISREAD_NUMBER_LENGTH and _DIGIT.search(line):
+        value = _read_page_number(
+            _DIGIT_TOKEN.sub(lambda word: word[0].translate(rules.digit_reading), line), rules
+        )
+    return value
+
+
+def _read_page_number(line: str, rules: FurnitureRules) -> tuple[int, int | None] | None:
+    for pattern in rules.page_number_patterns:
+        match = pattern.fullmatch(line)
+        if match is None:
+            continue
+        number = match.group("number")
+        value = int(number) if number.isdigit() else roman_to_int(number)
+        if value is None:
+            continue
+        total = match.groupdict().get("total")
+        return value, int(total) if total and total.isdigit() else None
     return None
 
 
@@ -359,30 +367,24 @@ class RunningHeaderDetector:
 
     Digits and roman numerals are masked first, so ``12  THE WAR`` and ``14  THE WAR`` are one header.
     Pages of the same parity are compared apart, because books put the title on one side and the chapter on
-    the other; a line on every page passes that way or page by page (a short report's footer).
+    the other; a line on every page passes that way or page by page (a short report's footer). A line with a
+    number and one without are never one header: a header that carries the page number carries it on every
+    page, and a chapter's title that reads like it has none.
     """
 
     def __init__(self, keys: list[list[str]], rules: FurnitureRules) -> None:
         self.rules = rules
         self._pages = len(keys)
         self._exact = [set(page) for page in keys]
-        self._fuzzy = [[key for key in page if len(key) >= rules.exact_below] for page in keys]
+        # The keys long enough to compare fuzzily, without a number and with one, in page order: each with
+        # its page, and where each page's keys start, so that the keys of a stretch of pages are one slice.
+        self._long_keys = {
+            numbered: _flatten(keys, rules.exact_below, numbered) for numbered in (False, True)
+        }
         self._verdicts: dict[tuple[int, str], bool] = {}
 
-    def on_page(self, key: str, page: int) -> bool:
-        """Whether a masked line is at this edge of a page, exactly or with OCR variations."""
-        if key in self._exact[page]:
-            return True
-        return len(key) >= self.rules.exact_below and any(
-            self.alike(key, other) for other in self._fuzzy[page]
-        )
-
     def alike(self, key: str, other: str) -> bool:
-        """Whether two masked lines are one header read differently (short lines must be equal).
-
-        A line with a number and one without are not: a header that carries the page number carries it on
-        every page, and a chapter's title that reads like it has none.
-        """
+        """Whether two masked lines are one header read differently (short lines must be equal)."""
         if (
             len(key) < self.rules.exact_below
             or len(other) < self.rules.exact_below
@@ -392,7 +394,7 @@ class RunningHeaderDetector:
         return fuzz.ratio(key, other, score_cutoff=self.rules.similarity) > 0
 
     def repeats(self, page: int, key: str) -> bool:
-        """Whether ``key`` at page index ``page`` recurs on enough same-parity pages nearby."""
+        """Whether ``key`` at page index ``page`` recurs on enough pages nearby."""
         verdict = self._verdicts.get((page, key))
         if verdict is None:
             verdict = self._verdicts[page, key] = self._repeats(page, key)
@@ -401,10 +403,24 @@ class RunningHeaderDetector:
     def _repeats(self, page: int, key: str) -> bool:
         if not _TWO_LETTERS.search(key):
             return False  # numbers and dashes alone are for the page-number check
-        return self._recurs(page, key, stride=2) or self._recurs(page, key, stride=1)
+        holding = self._pages_holding(page, key)
+        return self._recurs(page, holding, stride=2) or self._recurs(page, holding, stride=1)
 
-    def _recurs(self, page: int, key: str, stride: int) -> bool:
-        """Whether ``key`` recurs every ``stride`` pages: on enough of the pages looked at on one side."""
+    def _pages_holding(self, page: int, key: str) -> set[int]:
+        """Which pages near ``page`` hold ``key`` at this edge, exactly or with OCR variations."""
+        reach = 2 * self.rules.window
+        first, last = max(0, page - reach), min(self._pages, page + reach + 1)
+        if len(key) < self.rules.exact_below:
+            return {other for other in range(first, last) if other != page and key in self._exact[other]}
+        keys, owners, starts = self._long_keys["#" in key]
+        low, high = starts[first], starts[last]
+        found = process.extract(
+            key, keys[low:high], scorer=fuzz.ratio, score_cutoff=self.rules.similarity, limit=None
+        )
+        return {owners[low + index] for _, _, index in found} - {page}
+
+    def _recurs(self, page: int, holding: set[int], stride: int) -> bool:
+        """Whether a line recurs every ``stride`` pages: on enough of the pages looked at on one side."""
         total = 1
         supported = False
         for step in (-stride, stride):
@@ -414,10 +430,25 @@ class RunningHeaderDetector:
                 if not 0 <= other < self._pages:
                     break
                 seen += 1
-                matched += self.on_page(key, other)
+                matched += other in holding
             total += matched
             supported = supported or (seen > 0 and matched > 0 and matched >= self.rules.min_support * seen)
         return supported and total >= self.rules.min_repeats
+
+
+def _flatten(keys: list[list[str]], shortest: int, numbered: bool) -> tuple[list[str], list[int], list[int]]:
+    """Keys of all pages at least ``shortest`` long, with a number or without; their pages; page starts."""
+    flat: list[str] = []
+    owners: list[int] = []
+    starts: list[int] = []
+    for page, page_keys in enumerate(keys):
+        starts.append(len(flat))
+        for key in page_keys:
+            if len(key) >= shortest and ("#" in key) == numbered:
+                flat.append(key)
+                owners.append(page)
+    starts.append(len(flat))
+    return flat, owners, starts
 
 
 def confirmed_page_numbers(
@@ -452,12 +483,12 @@ def confirmed_page_numbers(
 def edge_numbers(line: str) -> set[int]:
     """Numbers standing apart at either end of a line, as page numbers do in a header.
 
-    >>> sorted(edge_numbers("92      THE SYDNEY MORNING HERALD")), sorted(edge_numbers("PREFACE    xiv"))
+    >>> sorted(edge_numbers("92      THE SYDNEY MORNING HERALD")), sorted(edge_numbers("PREFACE    XIV"))
     ([92], [14])
     """
     numbers = set()
     for match in _EDGE_NUMBER.finditer(line):
-        token = match.group("number")
+        token = match.group(1) or match.group(2)
         value = int(token) if token.isdigit() else roman_to_int(token)
         if value is not None:
             numbers.add(value)
