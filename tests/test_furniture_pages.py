@@ -6,8 +6,11 @@ The same figures, per layout, come from ``python bench/furniture_accuracy.py``.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline
+from pipeline.core import changelog
 from tests.conftest import SAMPLE, shared_path
 from tests.pagegen import (
     BODY,
@@ -21,6 +24,7 @@ from tests.pagegen import (
 )
 
 PAGES_PER_LAYOUT = 50  # 7 layouts: 350 pages
+SAMPLE_PARAGRAPHS = list(sample_paragraphs(SAMPLE.read_text(encoding="utf-8")))
 
 
 def paragraphs_of(source: str) -> list[str]:
@@ -63,3 +67,13 @@ def test_headers_can_be_kept() -> None:
     rules = {change.rule for change in result.changes if change.stage == "furniture"}
     assert "furniture/page-number" in rules
     assert not rules & {"furniture/running-header", "furniture/running-footer"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, len(LAYOUTS) - 1), st.integers(0, 10**6), st.integers(1, 14))
+def test_any_generated_text_keeps_its_body_and_restores(layout: int, seed: int, pages: int) -> None:
+    generated = generate(LAYOUTS[layout], pages, seed, paragraphs=SAMPLE_PARAGRAPHS)
+    result = pipeline.clean(generated.text, only=("furniture",))
+    assert score_furniture(generated, result).body_removed == 0
+    assert changelog.restore(result.text, result.changes) == generated.text
+    assert pipeline.clean(result.text, only=("furniture",)).text == result.text

@@ -16,6 +16,7 @@ sees why each line went. A text of one page, or with ordinary paragraph spacing,
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -32,6 +33,9 @@ from pipeline.core.settings import Settings
 
 # A page break as found: start, end and kind ("feed", "blank" or "marker").
 Separator = tuple[int, int, str]
+# A page break as the stage writes it: start, end, and whether it writes the page-break line (the first
+# separator of a group that makes one page break) or is removed.
+Break = tuple[int, int, bool]
 # A compiled pattern of the standard ``re`` or of ``regex`` (rules may use either's syntax).
 Pattern = Any
 
@@ -300,35 +304,55 @@ def find_marked_lines(text: str, rules: FurnitureRules) -> tuple[list[Separator]
 
 
 def split_pages(
-    text: str, found: list[Separator], rules: FurnitureRules
-) -> tuple[list[Page], list[tuple[int, int]]]:
-    """The pages of a text and the page breaks between them (spans of the separators).
+    text: str, found: list[Separator], boilerplate: dict[int, tuple[int, str]], rules: FurnitureRules
+) -> tuple[list[Page], list[Break]]:
+    """The pages of a text and the page breaks between them.
 
-    Separators with only blank space between are one page break (a marker line and a form feed, blank lines
-    and a form feed), except two form feeds: the page between them is an empty page of the scan.
+    Separators with only blank lines or boilerplate between are one page break (a marker line and a form
+    feed, blank lines and a form feed), except two form feeds: the page between them is an empty page of the
+    scan. Only the first separator of such a group writes the page-break line.
     """
-    separators: list[tuple[int, int]] = []
+    groups: list[list[tuple[int, int]]] = []
     previous_kind = ""
     for start, end, kind in found:
-        if separators and start < separators[-1][1]:
-            continue  # a form feed inside a blank run's span cannot be: runs hold spaces only; stay safe
+        if groups and start < groups[-1][-1][1]:
+            continue  # a marker pattern that took in a form feed: one separator
         if (
-            separators
+            groups
             and (kind, previous_kind) != ("feed", "feed")
-            and not text[separators[-1][1] : start].strip()
+            and _blank_or_boilerplate(text, groups[-1][-1][1], start, boilerplate)
         ):
-            separators[-1] = (separators[-1][0], end)
+            groups[-1].append((start, end))
         else:
-            separators.append((start, end))
+            groups.append([(start, end)])
         previous_kind = kind
     pages = []
     start = 0
     depth = rules.edge_lines + 2
-    for index, (sep_start, sep_end) in enumerate([*separators, (len(text), len(text))]):
-        top, bottom = _lines_down(text, start, sep_start, depth), _lines_up(text, start, sep_start, depth)
-        pages.append(Page(index, start, sep_start, top, bottom))
-        start = sep_end
-    return pages, separators
+    for index, (page_end, next_start) in enumerate(
+        [*((group[0][0], group[-1][1]) for group in groups), (len(text), len(text))]
+    ):
+        top, bottom = _lines_down(text, start, page_end, depth), _lines_up(text, start, page_end, depth)
+        pages.append(Page(index, start, page_end, top, bottom))
+        start = next_start
+    breaks = [
+        (sep_start, sep_end, first)
+        for group in groups
+        for first, (sep_start, sep_end) in zip([True] + [False] * (len(group) - 1), group, strict=True)
+    ]
+    return pages, breaks
+
+
+def _blank_or_boilerplate(text: str, start: int, end: int, boilerplate: dict[int, tuple[int, str]]) -> bool:
+    """Whether ``text[start:end]`` holds nothing but blank lines and boilerplate lines."""
+    position = start
+    while position < end:
+        newline = text.find("\n", position, end)
+        line_end = end if newline == -1 else newline
+        if text[position:line_end].strip() and position not in boilerplate:
+            return False
+        position = line_end + 1
+    return True
 
 
 def _lines_down(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]:
@@ -503,11 +527,11 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     rules = load_furniture_rules(settings)
     text = document.text
     found, boilerplate = find_marked_lines(text, rules)
-    pages, separators = split_pages(text, found, rules)
+    pages, breaks = split_pages(text, found, boilerplate, rules)
     if len(pages) > 1:
-        document.set_page_starts(document.raw_span(end, end)[0] for _, end in separators)
+        document.set_page_starts(document.raw_span(end, end)[0] for _, end, _ in breaks)
         _mark_edges(text, pages, rules, boilerplate)
-    return _edits(text, pages, separators, boilerplate, rules)
+    return _edits(text, pages, breaks, boilerplate, rules)
 
 
 def _mark_edges(
@@ -543,44 +567,74 @@ def _mark_edges(
         keys = [[mask_numbers(text[s:e]) for s, e in candidates(getattr(page, side))] for page in pages]
         detector = RunningHeaderDetector(keys, rules) if enabled else None
         for page in pages:
-            opens_chapter = (
-                side == "top" and detector is not None and _opens_chapter(text, page, rules, detector)
+            if detector is not None and side == "top" and _opens_chapter(text, page, rules, detector):
+                detector_here = None  # the title of a chapter may read like the running header: keep it
+            else:
+                detector_here = detector
+            _walk_edge(
+                text, page, side, EdgeRules(rule, detector_here, numbers[page.index], boilerplate, depth)
             )
-            counted = 0
-            contiguous = True
-            headers_here: list[str] = []
-            for start, end in getattr(page, side):
-                if start in page.furniture:
-                    kind = page.furniture[start][1]
-                elif start in boilerplate:
-                    kind = boilerplate[start][1]
-                elif counted == depth:
-                    break
-                else:
-                    counted += 1
-                    if start in numbers[page.index]:
-                        kind = PAGE_NUMBER_RULE
-                    elif (
-                        detector is not None
-                        and not opens_chapter
-                        and detector.repeats(page.index, key := mask_numbers(text[start:end]))
-                        and not any(detector.alike(key, header) for header in headers_here)
-                    ):
-                        kind = rule
-                        headers_here.append(key)  # a second line like it on this page is a title: it stays
-                    elif _GARBLED_NUMBER.fullmatch(text[start:end]):
-                        contiguous = False  # a page number the OCR misread: keep it, look past it
-                        continue
-                    else:
-                        break
-                if not contiguous:
-                    page.inner.setdefault(start, (end, kind))
-                    continue
-                page.furniture[start] = (end, kind)
-                if side == "top":
-                    page.top_end = max(page.top_end, end)
-                else:
-                    page.bottom_start = min(page.bottom_start, start)
+
+
+@dataclass(frozen=True)
+class EdgeRules:
+    """What decides, on one edge of one page, whether a line is furniture."""
+
+    header_rule: str  # running-header or running-footer
+    detector: RunningHeaderDetector | None  # None: running lines are kept on this edge
+    page_numbers: set[int]  # starts of the lines confirmed as page numbers
+    boilerplate: dict[int, tuple[int, str]]
+    depth: int  # how many lines, boilerplate aside, may be furniture
+
+
+def _walk_edge(text: str, page: Page, side: str, edge: EdgeRules) -> None:
+    """Mark a page's furniture from one edge inwards, stopping at the first line that is not furniture.
+
+    A misread page number (a short line with a digit) stays but does not stop the walk: furniture past it
+    is marked as ``inner``, to be removed on its own.
+    """
+    counted = 0
+    contiguous = True
+    for start, end in getattr(page, side):
+        if start in page.furniture:
+            kind = page.furniture[start][1]
+        elif start in edge.boilerplate:
+            kind = edge.boilerplate[start][1]
+        elif counted == edge.depth:
+            break
+        else:
+            counted += 1
+            key = mask_numbers(text[start:end])
+            if start in edge.page_numbers:
+                kind = PAGE_NUMBER_RULE
+            elif (
+                edge.detector is not None
+                and edge.detector.repeats(page.index, key)
+                and not _repeated_on_page(text, page, start, key, edge.detector)
+            ):
+                kind = edge.header_rule
+            elif _GARBLED_NUMBER.fullmatch(text[start:end]):
+                contiguous = False
+                continue
+            else:
+                break
+        if not contiguous:
+            page.inner.setdefault(start, (end, kind))
+        else:
+            page.furniture[start] = (end, kind)
+            if side == "top":
+                page.top_end = max(page.top_end, end)
+            else:
+                page.bottom_start = min(page.bottom_start, start)
+
+
+def _repeated_on_page(text: str, page: Page, start: int, key: str, detector: RunningHeaderDetector) -> bool:
+    """Whether another line at a page's edges reads like this one: then neither is a running header (a
+    section title under a header like it, or text that simply repeats)."""
+    return any(
+        other != start and detector.alike(key, mask_numbers(text[other:end]))
+        for other, end in (*page.top, *page.bottom)
+    )
 
 
 def _opens_chapter(text: str, page: Page, rules: FurnitureRules, detector: RunningHeaderDetector) -> bool:
@@ -597,13 +651,19 @@ def _opens_chapter(text: str, page: Page, rules: FurnitureRules, detector: Runni
 def _edits(
     text: str,
     pages: list[Page],
-    separators: list[tuple[int, int]],
+    breaks: list[Break],
     boilerplate: dict[int, tuple[int, str]],
     rules: FurnitureRules,
 ) -> list[Edit]:
     """One edit for each piece of furniture and page break, in the text between the pages' bodies."""
     bodies = [body for page in pages if (body := _body_span(text, page))]
-    marked = {start for page in pages for start in page.furniture} if bodies else set()
+    page_starts = [page.start for page in pages]
+    between_pages = {  # boilerplate in a page break (between a marker and a form feed, say)
+        start: line
+        for start, line in boilerplate.items()
+        if start >= pages[bisect_right(page_starts, start) - 1].end
+    }
+    marked = {start for page in pages for start in page.furniture} | set(between_pages) if bodies else set()
     # Boilerplate away from the page edges, and furniture past a line that stays: the line and its newline.
     # Without any body text, all boilerplate and nothing else.
     inner = dict(boilerplate)
@@ -618,8 +678,10 @@ def _edits(
         return edits  # nothing but furniture: leave the rest of such a text as it is
     units = sorted(
         [(start, end, rule) for page in pages for start, (end, rule) in page.furniture.items()]
-        + [(start, end, PAGE_BREAK_RULE) for start, end in separators]
+        + [(start, end, rule) for start, (end, rule) in between_pages.items()]
+        + [(start, end, PAGE_BREAK_RULE) for start, end, _ in breaks]
     )
+    writes_break = {start for start, _, first in breaks if first}
     # Before the first body and after the last: remove the furniture, leave the rest to the output stage.
     edge_units = [unit for unit in units if unit[1] <= bodies[0][0] or unit[0] >= bodies[-1][1]]
     for position, (start, end, rule) in enumerate(edge_units):
@@ -640,12 +702,17 @@ def _edits(
         while next_unit < len(units) and units[next_unit][0] < next_start:
             gap.append(units[next_unit])
             next_unit += 1
-        edits.extend(_gap_edits(text, gap, gap_start, next_start, rules.page_breaks))
+        edits.extend(_gap_edits(text, gap, gap_start, next_start, writes_break, rules.page_breaks))
     return edits
 
 
 def _gap_edits(
-    text: str, gap: list[tuple[int, int, str]], gap_start: int, gap_end: int, page_breaks: bool
+    text: str,
+    gap: list[tuple[int, int, str]],
+    gap_start: int,
+    gap_end: int,
+    writes_break: set[int],
+    page_breaks: bool,
 ) -> list[Edit]:
     """Edits turning the text between two pages' bodies into ``\\f`` on a line of its own."""
     if not page_breaks:
@@ -657,7 +724,7 @@ def _gap_edits(
         span_start = gap_start if position == 0 else start
         span_end = gap[position + 1][0] if position + 1 < len(gap) else gap_end
         replacement = ""
-        if rule == PAGE_BREAK_RULE:
+        if rule == PAGE_BREAK_RULE and start in writes_break:
             newline = "\n" if position == 0 and gap_start > 0 and text[gap_start - 1] != "\n" else ""
             replacement = f"{newline}{PAGE_BREAK}\n"
         edits.append(Edit(span_start, span_end, replacement, rule))
