@@ -77,3 +77,19 @@ def test_any_generated_text_keeps_its_body_and_restores(layout: int, seed: int, 
     assert score_furniture(generated, result).body_removed == 0
     assert changelog.restore(result.text, result.changes) == generated.text
     assert pipeline.clean(result.text, only=("furniture",)).text == result.text
+
+
+def test_real_ocr_pages_without_furniture_lose_nothing_but_their_breaks() -> None:
+    """OverProof's raw OCR of 159 newspaper articles, one a page: noisy text, and no furniture to find."""
+    path = shared_path("eval", "overproof-smh", "allArticles.txt")
+    articles: list[list[str]] = []
+    for row in path.read_text(encoding="utf-8").splitlines():
+        if row.startswith("*$*OVERPROOF*$*"):
+            articles.append([])
+        elif articles:
+            articles[-1].append(row.split("||@@||")[0])
+    text = "\n\f".join("\n".join(lines) for lines in articles) + "\n"
+    result = pipeline.clean(text, only=("furniture",))
+    rules = {change.rule for change in result.changes if change.stage == "furniture"}
+    assert rules == {"furniture/page-break"}
+    assert result.text.count("\n\f\n") == len(articles) - 1
