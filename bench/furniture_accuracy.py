@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pipeline
-from tests.pagegen import LAYOUTS, OVERPROOF, body_paragraphs, generate, score_furniture
+from tests.pagegen import LAYOUTS, OVERPROOF, FurnitureScore, body_paragraphs, generate, score_furniture
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
     print(_row("all", pages * len(LAYOUTS), total))
 
 
-def _row(name: str, pages: int, score) -> str:
+def _row(name: str, pages: int, score: FurnitureScore) -> str:
     return (
         f"{name:16} {pages:5} {score.furniture:9} {score.removed:7} {score.precision:9.4f} "
         f"{score.recall:7.4f} {score.body_removed:9} {score.breaks_written:5}/{score.breaks:<5}"
