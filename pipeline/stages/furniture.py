@@ -43,6 +43,7 @@ _NON_SPACE = re.compile(r"\S")
 _LAST_NON_SPACE = regex.compile(r"(?r)\S")
 _DIGITS = re.compile(r"\d+")
 _ROMAN = re.compile(r"(?i)\b(?=[mdclxvi]+\b)m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})\b")
+_ROMAN_WORD = re.compile(r"\b[mdclxvi]+\b", re.IGNORECASE)  # a word that may be a roman numeral
 _SPACES = re.compile(r"\s+")
 _TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]")
 _EDGE_NUMBER = re.compile(
@@ -195,7 +196,6 @@ def _compile(source: str, where: str, flags: int) -> Pattern:
 # --- small, named pieces --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
 def mask_numbers(line: str) -> str:
     """The key two header lines are compared by: digits and roman numerals masked, case and spacing folded.
 
@@ -204,8 +204,12 @@ def mask_numbers(line: str) -> str:
     >>> mask_numbers("Chapter 12.  The War") == mask_numbers("CHAPTER IV. The War")
     True
     """
-    masked = _ROMAN.sub("#", _DIGITS.sub("#", line))
+    masked = _ROMAN_WORD.sub(_mask_roman, _DIGITS.sub("#", line))
     return _SPACES.sub(" ", masked).strip().lower()
+
+
+def _mask_roman(word: re.Match[str]) -> str:
+    return "#" if _ROMAN.fullmatch(word[0]) else word[0]
 
 
 def roman_to_int(numeral: str) -> int | None:
@@ -271,6 +275,7 @@ class Page:
     # that stays (a misread page number), removed on its own.
     furniture: dict[int, tuple[int, str]] = field(default_factory=dict)
     inner: dict[int, tuple[int, str]] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)  # edge line start -> the line with numbers masked
     top_end: int = -1  # where the furniture at the top ends (the page start if there is none)
     bottom_start: int = -1  # where the furniture at the bottom starts (the page end if there is none)
 
@@ -562,9 +567,11 @@ def _mark_edges(
             for page in pages
         ]
         numbers = confirmed_page_numbers(values, witnesses, rules.page_number_window)
+    for page in pages:
+        page.keys = {start: mask_numbers(text[start:end]) for start, end in (*page.top, *page.bottom)}
     sides = (("top", HEADER_RULE, rules.running_headers), ("bottom", FOOTER_RULE, rules.running_footers))
     for side, rule, enabled in sides:
-        keys = [[mask_numbers(text[s:e]) for s, e in candidates(getattr(page, side))] for page in pages]
+        keys = [[page.keys[start] for start, _ in candidates(getattr(page, side))] for page in pages]
         detector = RunningHeaderDetector(keys, rules) if enabled else None
         for page in pages:
             if detector is not None and side == "top" and _opens_chapter(text, page, rules, detector):
@@ -604,13 +611,13 @@ def _walk_edge(text: str, page: Page, side: str, edge: EdgeRules) -> None:
             break
         else:
             counted += 1
-            key = mask_numbers(text[start:end])
+            key = page.keys[start]
             if start in edge.page_numbers:
                 kind = PAGE_NUMBER_RULE
             elif (
                 edge.detector is not None
                 and edge.detector.repeats(page.index, key)
-                and not _repeated_on_page(text, page, start, key, edge.detector)
+                and not _repeated_on_page(page, start, key, edge.detector)
             ):
                 kind = edge.header_rule
             elif _GARBLED_NUMBER.fullmatch(text[start:end]):
@@ -628,13 +635,10 @@ def _walk_edge(text: str, page: Page, side: str, edge: EdgeRules) -> None:
                 page.bottom_start = min(page.bottom_start, start)
 
 
-def _repeated_on_page(text: str, page: Page, start: int, key: str, detector: RunningHeaderDetector) -> bool:
+def _repeated_on_page(page: Page, start: int, key: str, detector: RunningHeaderDetector) -> bool:
     """Whether another line at a page's edges reads like this one: then neither is a running header (a
     section title under a header like it, or text that simply repeats)."""
-    return any(
-        other != start and detector.alike(key, mask_numbers(text[other:end]))
-        for other, end in (*page.top, *page.bottom)
-    )
+    return any(other != start and detector.alike(key, other_key) for other, other_key in page.keys.items())
 
 
 def _opens_chapter(text: str, page: Page, rules: FurnitureRules, detector: RunningHeaderDetector) -> bool:
@@ -643,7 +647,7 @@ def _opens_chapter(text: str, page: Page, rules: FurnitureRules, detector: Runni
         return False
     return any(
         rules.chapter_heading.fullmatch(text[start:end])
-        and not detector.repeats(page.index, mask_numbers(text[start:end]))
+        and not detector.repeats(page.index, page.keys[start])
         for start, end in page.top[: rules.edge_lines]
     )
 
