@@ -1,0 +1,95 @@
+"""The furniture stage on generated pages: real text typeset in several layouts, scored against the truth.
+
+The same figures, per layout, come from ``python bench/furniture_accuracy.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline
+from pipeline.core import changelog
+from tests.conftest import SAMPLE, shared_path
+from tests.pagegen import (
+    BODY,
+    FURNITURE,
+    LAYOUTS,
+    FurnitureScore,
+    generate,
+    overproof_paragraphs,
+    sample_paragraphs,
+    score_furniture,
+)
+
+PAGES_PER_LAYOUT = 50  # 7 layouts: 350 pages
+SAMPLE_PARAGRAPHS = list(sample_paragraphs(SAMPLE.read_text(encoding="utf-8")))
+
+
+def paragraphs_of(source: str) -> list[str]:
+    if source == "overproof":
+        path = shared_path("eval", "overproof-smh", "allArticles.txt")
+        return list(overproof_paragraphs(path.read_text(encoding="utf-8")))
+    return list(sample_paragraphs(SAMPLE.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("source", ["sample", "overproof"])
+def test_furniture_is_found_and_no_body_line_is_lost(source: str) -> None:
+    paragraphs = paragraphs_of(source)
+    total = FurnitureScore(0, 0, 0, 0, 0, 0)
+    for number, layout in enumerate(LAYOUTS):
+        generated = generate(layout, PAGES_PER_LAYOUT, seed=100 + number, paragraphs=paragraphs)
+        score = score_furniture(generated, pipeline.clean(generated.text, only=("furniture",)))
+        assert score.body_removed == 0, layout.name
+        assert score.breaks_written == score.breaks, layout.name
+        total += score
+    assert total.furniture > 600
+    assert total.precision >= 0.99
+    assert total.recall >= 0.97
+
+
+def test_the_generator_is_seeded_and_labels_every_line() -> None:
+    paragraphs = paragraphs_of("sample")
+    first = generate(LAYOUTS[0], 12, seed=7, paragraphs=paragraphs)
+    assert first == generate(LAYOUTS[0], 12, seed=7, paragraphs=paragraphs)
+    assert len(first.kinds) == first.text.count("\n")
+    assert first.kinds.count(BODY) > 10 * first.kinds.count(FURNITURE) > 0
+
+
+def test_headers_can_be_kept() -> None:
+    generated = generate(LAYOUTS[1], 20, seed=3, paragraphs=paragraphs_of("sample"))
+    result = pipeline.clean(
+        generated.text,
+        only=("furniture",),
+        overrides=("furniture.running_headers=false", "furniture.running_footers=false"),
+    )
+    rules = {change.rule for change in result.changes if change.stage == "furniture"}
+    assert "furniture/page-number" in rules
+    assert not rules & {"furniture/running-header", "furniture/running-footer"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, len(LAYOUTS) - 1), st.integers(0, 10**6), st.integers(1, 14))
+def test_any_generated_text_keeps_its_body_and_restores(layout: int, seed: int, pages: int) -> None:
+    generated = generate(LAYOUTS[layout], pages, seed, paragraphs=SAMPLE_PARAGRAPHS)
+    result = pipeline.clean(generated.text, only=("furniture",))
+    assert score_furniture(generated, result).body_removed == 0
+    assert changelog.restore(result.text, result.changes) == generated.text
+    assert pipeline.clean(result.text, only=("furniture",)).text == result.text
+
+
+def test_real_ocr_pages_without_furniture_lose_nothing_but_their_breaks() -> None:
+    """OverProof's raw OCR of 159 newspaper articles, one a page: noisy text, and no furniture to find."""
+    path = shared_path("eval", "overproof-smh", "allArticles.txt")
+    articles: list[list[str]] = []
+    for row in path.read_text(encoding="utf-8").splitlines():
+        if row.startswith("*$*OVERPROOF*$*"):
+            articles.append([])
+        elif articles:
+            articles[-1].append(row.split("||@@||")[0])
+    text = "\n\f".join("\n".join(lines) for lines in articles) + "\n"
+    result = pipeline.clean(text, only=("furniture",))
+    rules = {change.rule for change in result.changes if change.stage == "furniture"}
+    assert rules == {"furniture/page-break"}
+    assert result.text.count("\n\f\n") == len(articles) - 1
