@@ -142,8 +142,11 @@ def _pattern(fixes: CharacterFixes) -> regex.Pattern[str] | None:
     if fixes.zero_width:
         branches.append(f"(?P<zero_width>{_class(fixes.zero_width)}+)")
     if fixes.joiners:
-        joiners = _class(fixes.joiners)
-        branches.append(f"(?P<zero_width>(?<={_JOINER_SAFE}|^){joiners}+(?={_JOINER_SAFE}|$))")
+        # Judged past the characters that are removed anyway, so that a second run judges alike.
+        # Full-width forms count as what they become.
+        joiners, removed = _class(fixes.joiners), f"{_class(_removed(fixes))}*"
+        safe = f"(?:{_JOINER_SAFE}|{_class(list(WIDTH_MAP))})" if fixes.full_width else _JOINER_SAFE
+        branches.append(f"(?P<zero_width>(?<=(?:{safe}|^){removed}){joiners}+(?={removed}(?:{safe}|$)))")
     if fixes.soft_hyphens:
         branches.append(r"(?P<soft_hyphen>\xad(?![ \t]*(?:[\r\n\f]|\Z)))")
     if fixes.ligatures:
@@ -158,7 +161,14 @@ def _pattern(fixes: CharacterFixes) -> regex.Pattern[str] | None:
 @lru_cache(maxsize=16)
 def _nfc_candidates(fixes: CharacterFixes) -> regex.Pattern[str]:
     """A starter, then combining or NFC-affected characters, with removed characters in between."""
-    removed = "".join(
+    removed = _removed(fixes)
+    between = f"{_class(removed)}*" if removed else ""
+    return regex.compile(f"(?s:.)?(?:{between}{_NFC_AFFECTED})+")
+
+
+def _removed(fixes: CharacterFixes) -> str:
+    """Every character some fix removes."""
+    return "".join(
         [
             "".join(chr(code) for code in CONTROL_CHARS) if fixes.control_characters else "",
             fixes.zero_width,
@@ -166,8 +176,6 @@ def _nfc_candidates(fixes: CharacterFixes) -> regex.Pattern[str]:
             SOFT_HYPHEN if fixes.soft_hyphens else "",
         ]
     )
-    between = f"{_class(removed)}*" if removed else ""
-    return regex.compile(f"(?s:.)?(?:{between}{_NFC_AFFECTED})+")
 
 
 def _with_nfc(text: str, edits: list[Edit], candidates: regex.Pattern[str]) -> list[Edit]:
