@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 import pipeline
 from pipeline.core import changelog
 from pipeline.core.characters import CharacterFixes
+from pipeline.core.document import Document
 from pipeline.core.mojibake import SUSPICIOUS
+from pipeline.core.settings import Settings
+from pipeline.stages import STAGES
 
 # Characters the stages act on, and their neighbours: letters, accents, line ends, controls, zero-width
 # characters, soft hyphens, ligatures, full-width forms, Hangul jamo, mojibake characters.
@@ -34,12 +37,22 @@ def test_input_output_is_normalised_and_stable(text: str) -> None:
     assert changelog.restore(result.text, result.changes) == text
 
 
+def _input_and_encoding(text: str) -> Document:
+    settings = Settings(only=("input", "encoding"))
+    document = Document(text)
+    for stage in settings.stages():
+        document.apply(stage, STAGES[stage](document, settings))
+    return document
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_input_and_encoding_are_idempotent_and_reversible(text: str) -> None:
-    result = pipeline.clean(text, only=("input", "encoding"))
-    assert pipeline.clean(result.text, only=("input", "encoding")).text == result.text
-    assert changelog.restore(result.text, result.changes) == text
+    # The stages themselves, without the core's final newline: stripping trailing whitespace can change
+    # what ftfy reads at the end of a line (``\x9bß\xa0``).
+    document = _input_and_encoding(text)
+    assert _input_and_encoding(document.text).text == document.text
+    assert changelog.restore(document.text, document.changes) == text
 
 
 badness_alphabet = sorted({char for char in BADNESS_RE.pattern if ord(char) > 0x7F} | set("aZ .,?!\n"))

@@ -36,9 +36,9 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     lone_c1_as_suggestion = rules.table("repair").flag("lone_c1_as_suggestion")
     fixes = CharacterFixes.from_table(settings.rules("input")) if "input" in settings.stages() else None
     edits = []
-    for repair in find_repairs(document.text, repair_config(rules)):
-        after = fixes.normalise(repair.after) if fixes is not None else repair.after
-        spans = list(repair.spans(after))
+    normalise = fixes.normalise if fixes is not None else None
+    for repair in find_repairs(document.text, repair_config(rules), normalise):
+        spans = list(repair.spans())
         lone_c1 = (
             lone_c1_as_suggestion
             and "->" not in repair.rule
