@@ -107,7 +107,7 @@ class CharacterFixes:
 
     def _lines_to_fix(self, text: str) -> list[tuple[int, int]]:
         """``(start, end)`` of each line (with its newline) that some fix may change."""
-        lines = set(_lines_matching(_trigger(self), text))
+        lines = set(lines_matching(_trigger(self), text))
         if self.nfc and not unicodedata.is_normalized("NFC", text):
             lines.update(
                 (start, end)
@@ -198,15 +198,24 @@ def _trigger(fixes: CharacterFixes) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(''.join(sorted(set(chars))))}]" if chars else "(?!)")
 
 
-def _lines_matching(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each line (with its newline) where ``pattern`` matches."""
+def lines_matching(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line (with its newline) where ``pattern`` matches.
+
+    >>> list(lines_matching(re.compile("x"), "ab\\nxx\\ncd"))
+    [(3, 6)]
+    """
     match = pattern.search(text)
     while match:
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        end = len(text) if end == -1 else end + 1
+        start, end = line_at(text, match.start(), match.end())
         yield start, end
         match = pattern.search(text, end)
+
+
+def line_at(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """``(start, end)`` of the line(s), with the newline, that ``text[start:end]`` lies on."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start if end is None else end)
+    return line_start, len(text) if line_end == -1 else line_end + 1
 
 
 def _line_spans(text: str) -> Iterator[tuple[int, int]]:

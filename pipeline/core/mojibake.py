@@ -17,6 +17,7 @@ import ftfy
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
 from rapidfuzz.distance import Indel
 
+from pipeline.core.characters import lines_matching
 from pipeline.core.rules import RuleTable
 
 
@@ -118,15 +119,9 @@ def suspicious_lines(text: str) -> Iterator[tuple[int, int]]:
     >>> list(suspicious_lines("fine line\\nHÃ´tel de Police\\nçà va, café\\n"))
     [(10, 27)]
     """
-    search = SUSPICIOUS.search
-    match = search(text)
-    while match:
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        end = len(text) if end == -1 else end + 1
+    for start, end in lines_matching(SUSPICIOUS, text):
         if is_bad(text[start:end]):
             yield start, end
-        match = search(text, end)
 
 
 def find_repairs(

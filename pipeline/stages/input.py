@@ -13,7 +13,7 @@ from bisect import bisect_left
 
 import ftfy
 
-from pipeline.core.characters import CharacterFixes
+from pipeline.core.characters import CharacterFixes, line_at
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.mojibake import find_repairs, repair_config
@@ -39,7 +39,7 @@ def leave_mojibake_alone(text: str, edits: list[Edit], config: ftfy.TextFixerCon
     >>> [(e.start, e.rule) for e in leave_mojibake_alone(text, CharacterFixes().edits(text), config)]
     [(15, 'soft-hyphen')]
     """
-    lines = sorted({_line_of(text, edit.start) for edit in edits})
+    lines = sorted({line_at(text, edit.start) for edit in edits})
     spans = sorted(
         (start, end) for repair in find_repairs(text, config, lines=lines) for start, end, _ in repair.spans()
     )
@@ -53,10 +53,3 @@ def leave_mojibake_alone(text: str, edits: list[Edit], config: ftfy.TextFixerCon
             continue
         kept.append(edit)
     return kept
-
-
-def _line_of(text: str, position: int) -> tuple[int, int]:
-    """``(start, end)`` of the line (with its newline) that ``position`` is on."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end == -1 else end + 1
