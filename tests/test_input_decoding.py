@@ -61,6 +61,12 @@ def test_western_european_texts(text: str, encoding: str) -> None:
     assert decode(text.encode(encoding), "scan.txt").text == text
 
 
+def test_a_byte_past_the_sample_that_cp1252_lacks_makes_it_latin1() -> None:
+    # 0x81 is undefined in cp1252; far into a large file, it still rules cp1252 out.
+    data = "Le café de la gare, à côté de l’hôtel.\n".encode("cp1252") * 20_000 + b"\x81\n"
+    assert decode(data, "scan.txt").encoding == "iso8859-1"
+
+
 def test_the_decision_and_its_confidence_go_to_the_header() -> None:
     decoded = decode("Совершенно секретно. Тов. Сталину.".encode("koi8-r"), "scan.txt")
     assert decoded.describe() == {"encoding": "koi8-r", "confidence": 1.0, "method": "detected"}

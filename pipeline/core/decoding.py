@@ -187,9 +187,10 @@ def detect_legacy(data: bytes, name: str, rules: DecodingRules) -> Decoded:
     readings = {}
     for candidate in order:
         try:
-            readings[candidate] = sample.decode(candidate)
+            data.decode(candidate)  # the whole file, not only the sample, must read in it
         except UnicodeDecodeError:
             continue
+        readings[candidate] = sample.decode(candidate)
     if not readings:
         raise InputError(
             f"{name}: not UTF-8 and not any of {', '.join(rules.candidates)}; name the encoding with "
@@ -207,7 +208,7 @@ def detect_legacy(data: bytes, name: str, rules: DecodingRules) -> Decoded:
             f"{name}: not UTF-8, and its encoding is unclear (best guess {chosen}, confidence "
             f"{confidence:.2f}); name it with --set encoding.decoding.encoding=NAME"
         )
-    return Decoded(_decode_strictly(data, chosen, name), chosen, round(confidence, 4), "detected")
+    return Decoded(data.decode(chosen), chosen, round(confidence, 4), "detected")
 
 
 def _word_score(text: str, rules: DecodingRules) -> tuple[float, int, int]:
