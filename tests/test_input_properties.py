@@ -58,7 +58,7 @@ def test_input_and_encoding_are_idempotent_and_reversible(text: str) -> None:
 badness_alphabet = sorted({char for char in BADNESS_RE.pattern if ord(char) > 0x7F} | set("aZ .,?!\n"))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet=st.sampled_from(badness_alphabet), max_size=12))
 def test_the_cheap_check_flags_every_text_ftfy_calls_bad(text: str) -> None:
     if is_bad(text):

@@ -20,6 +20,13 @@ from rapidfuzz.distance import Indel
 from pipeline.core.characters import lines_matching
 from pipeline.core.rules import RuleTable
 
+# Letters of the basic Cyrillic and Greek alphabets: see ``_characters_badness_needs``.
+_BASIC_CYRILLIC_AND_GREEK = "Ёё" + "".join(
+    chr(code)
+    for first, last in ((0x410, 0x44F), (0x391, 0x3A9), (0x3B1, 0x3C9))
+    for code in range(first, last + 1)
+)
+
 
 def _characters_badness_needs() -> str:
     """Every character ftfy's badness check can match on, less the common ones that never match alone.
@@ -33,6 +40,10 @@ def _characters_badness_needs() -> str:
         if name != "common":
             chars.update(_expand_ranges(members))
     chars -= set(MOJIBAKE_CATEGORIES["common"])
+    # The letters of the basic Cyrillic and Greek alphabets (``В``, ``Р``, ``С``) count only next to one
+    # of the other characters (``вЂ``, ``Р°Р``), which are needed anyway: Russian text is not flagged line
+    # by line.
+    chars -= set(_BASIC_CYRILLIC_AND_GREEK)
     return "".join(sorted(chars))
 
 
