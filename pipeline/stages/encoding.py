@@ -11,7 +11,7 @@ When the input stage runs, the repaired text gets its fixes too (a repair may pr
 full-width comma), so a second run changes nothing.
 
 A repair that only turns C1 control characters into Windows-1252 punctuation piecemeal, in a line ftfy
-does not read in another encoding as a whole and finds no other mojibake in (``parlé\x85`` to
+does not read in another encoding as a whole and finds no other mojibake in (``parlé\\x85`` to
 ``parlé…``), is only suggested: that is ftfy's weakest evidence, and ftfy's own negative cases hold
 such text as right (``rules/encoding.toml: repair.lone_c1_as_suggestion``).
 """
