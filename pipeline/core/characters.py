@@ -13,7 +13,9 @@ reflow stage that the word was hyphenated there.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,9 +41,9 @@ RULES = (
 )
 
 SOFT_HYPHEN = "\xad"
-# Letters and ASCII, between which a zero-width joiner or non-joiner has no use (unlike in Arabic,
+# Letters, ASCII and spaces, between which a zero-width joiner or non-joiner has no use (unlike in Arabic,
 # Persian, Indic scripts or emoji sequences, where it changes what is shown).
-_JOINER_SAFE = r"[\p{Latin}\p{Cyrillic}\p{Greek}\x00-\x7f]"
+_JOINER_SAFE = r"[\p{Latin}\p{Cyrillic}\p{Greek}\x00-\x7f\s]"
 # Characters NFC may change: combining marks, and characters whose NFC quick check is No or Maybe.
 _NFC_AFFECTED = r"[\p{M}\p{NFC_QC=N}\p{NFC_QC=M}]"
 
@@ -84,21 +86,35 @@ class CharacterFixes:
     def edits(self, text: str) -> list[Edit]:
         """The edits that normalise ``text``, sorted and not overlapping.
 
+        Only lines that hold a character some fix acts on (one plain character class over the whole
+        text finds them), or that are not NFC, are looked at closely.
+
         >>> [(e.start, e.end, e.replacement, e.rule) for e in CharacterFixes().edits("\\ufeffﬁne\\r\\n")]
         [(0, 1, '', 'bom'), (1, 2, 'fi', 'ligature'), (4, 6, '\\n', 'line-ending')]
         """
         pattern = _pattern(self)
-        edits = (
-            [
+        candidates = _nfc_candidates(self) if self.nfc else None
+        edits: list[Edit] = []
+        for start, end in self._lines_to_fix(text):
+            found = [
                 Edit(match.start(), match.end(), _replacement(match.lastgroup, match.group()), _rule(match))
-                for match in pattern.finditer(text)
+                for match in (pattern.finditer(text, start, end) if pattern is not None else ())
             ]
-            if pattern is not None
-            else []
-        )
-        if self.nfc and _nfc_candidates(self).search(text):
-            edits = _with_nfc(text, edits, _nfc_candidates(self))
+            if candidates is not None and candidates.search(text, start, end):
+                found = _with_nfc(text, found, candidates.finditer(text, start, end))
+            edits.extend(found)
         return edits
+
+    def _lines_to_fix(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of each line (with its newline) that some fix may change."""
+        lines = set(lines_matching(_trigger(self), text))
+        if self.nfc and not unicodedata.is_normalized("NFC", text):
+            lines.update(
+                (start, end)
+                for start, end in _line_spans(text)
+                if not unicodedata.is_normalized("NFC", text[start:end])
+            )
+        return sorted(lines)
 
     def normalise(self, text: str) -> str:
         """``text`` with every edit applied.
@@ -142,8 +158,12 @@ def _pattern(fixes: CharacterFixes) -> regex.Pattern[str] | None:
     if fixes.zero_width:
         branches.append(f"(?P<zero_width>{_class(fixes.zero_width)}+)")
     if fixes.joiners:
-        joiners = _class(fixes.joiners)
-        branches.append(f"(?P<zero_width>(?<={_JOINER_SAFE}|^){joiners}+(?={_JOINER_SAFE}|$))")
+        # Judged past the characters that are removed anyway, so that a second run judges alike.
+        # Full-width forms count as what they become; accents count as the letter they sit on.
+        joiners, removed = _class(fixes.joiners), _class(_removed(fixes))
+        safe = f"(?:{_JOINER_SAFE}|{_class(list(WIDTH_MAP))})" if fixes.full_width else _JOINER_SAFE
+        before, after = f"(?:{safe}|^)(?:\\p{{M}}|{removed})*", f"{removed}*(?:{safe}|$)"
+        branches.append(f"(?P<zero_width>(?<={before}){joiners}+(?={after}))")
     if fixes.soft_hyphens:
         branches.append(r"(?P<soft_hyphen>\xad(?![ \t]*(?:[\r\n\f]|\Z)))")
     if fixes.ligatures:
@@ -158,7 +178,58 @@ def _pattern(fixes: CharacterFixes) -> regex.Pattern[str] | None:
 @lru_cache(maxsize=16)
 def _nfc_candidates(fixes: CharacterFixes) -> regex.Pattern[str]:
     """A starter, then combining or NFC-affected characters, with removed characters in between."""
-    removed = "".join(
+    removed = _removed(fixes)
+    between = f"{_class(removed)}*" if removed else ""
+    return regex.compile(f"(?s:.)?(?:{between}{_NFC_AFFECTED})+")
+
+
+@lru_cache(maxsize=16)
+def _trigger(fixes: CharacterFixes) -> re.Pattern[str]:
+    """Every character a per-character fix acts on, as one plain class: the cheap first look."""
+    chars = "".join(
+        [
+            "\r" if fixes.line_endings else "",
+            "\ufeff" if fixes.bom else "",
+            _removed(fixes),
+            fixes.ligatures,
+            "".join(chr(code) for code in WIDTH_MAP) if fixes.full_width else "",
+        ]
+    )
+    return re.compile(f"[{re.escape(''.join(sorted(set(chars))))}]" if chars else "(?!)")
+
+
+def lines_matching(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line (with its newline) where ``pattern`` matches.
+
+    >>> list(lines_matching(re.compile("x"), "ab\\nxx\\ncd"))
+    [(3, 6)]
+    """
+    match = pattern.search(text)
+    while match:
+        start, end = line_at(text, match.start(), match.end())
+        yield start, end
+        match = pattern.search(text, end)
+
+
+def line_at(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """``(start, end)`` of the line(s), with the newline, that ``text[start:end]`` lies on."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start if end is None else end)
+    return line_start, len(text) if line_end == -1 else line_end + 1
+
+
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end + 1
+        yield start, end
+        start = end
+
+
+def _removed(fixes: CharacterFixes) -> str:
+    """Every character some fix removes."""
+    return "".join(
         [
             "".join(chr(code) for code in CONTROL_CHARS) if fixes.control_characters else "",
             fixes.zero_width,
@@ -166,16 +237,14 @@ def _nfc_candidates(fixes: CharacterFixes) -> regex.Pattern[str]:
             SOFT_HYPHEN if fixes.soft_hyphens else "",
         ]
     )
-    between = f"{_class(removed)}*" if removed else ""
-    return regex.compile(f"(?s:.)?(?:{between}{_NFC_AFFECTED})+")
 
 
-def _with_nfc(text: str, edits: list[Edit], candidates: regex.Pattern[str]) -> list[Edit]:
+def _with_nfc(text: str, edits: list[Edit], candidates: Iterator[regex.Match[str]]) -> list[Edit]:
     """Add NFC edits; where one meets per-character edits, they become one edit named after all."""
     result: list[Edit] = []
     index = 0
     done = 0
-    for match in candidates.finditer(text):
+    for match in candidates:
         start, end = match.span()
         if start < done:  # inside the span of the last edit, which widened over an earlier change
             continue

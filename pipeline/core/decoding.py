@@ -60,6 +60,8 @@ _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1a\x
 
 # A word with at least one non-ASCII letter: where single-byte encodings read the same bytes differently.
 _NON_ASCII_WORD = regex.compile(r"\p{L}*[^\x00-\x7f\P{L}]\p{L}*")
+# How words are cased: ``слово``, ``Слово``, ``СЛОВО`` (and letters without case, as in Hebrew).
+_WELL_CASED = regex.compile(r"\p{Lu}?[\p{Ll}\p{Lo}]+|[\p{Lu}\p{Lo}]+")
 
 # How much of a large file the word check reads: enough words to decide, little time.
 _SAMPLE_BYTES = 256_000
@@ -91,7 +93,7 @@ class DecodingRules:
     encoding: str = "auto"
     candidates: tuple[str, ...] = ("cp1252", "cp1251", "koi8-r", "mac-cyrillic", "latin-1")
     languages: tuple[str, ...] = ("en", "ru")
-    known_word_zipf: float = 2.0
+    word_zipf_offset: float = 2.0
     min_confidence: float = 0.3
     chaos_margin: float = 0.1
     max_control_share: float = 0.02
@@ -103,7 +105,7 @@ class DecodingRules:
             encoding=decoding.text("encoding"),
             candidates=decoding.strings("candidates"),
             languages=decoding.strings("languages"),
-            known_word_zipf=decoding.number("known_word_zipf", low=0, high=8),
+            word_zipf_offset=decoding.number("word_zipf_offset", low=0, high=8),
             min_confidence=decoding.number("min_confidence", low=0, high=1),
             chaos_margin=decoding.number("chaos_margin", low=0, high=1),
             max_control_share=decoding.number("max_control_share", low=0, high=1),
@@ -185,16 +187,17 @@ def detect_legacy(data: bytes, name: str, rules: DecodingRules) -> Decoded:
     readings = {}
     for candidate in order:
         try:
-            readings[candidate] = sample.decode(candidate)
+            data.decode(candidate)  # the whole file, not only the sample, must read in it
         except UnicodeDecodeError:
             continue
+        readings[candidate] = sample.decode(candidate)
     if not readings:
         raise InputError(
             f"{name}: not UTF-8 and not any of {', '.join(rules.candidates)}; name the encoding with "
             "--set encoding.decoding.encoding=NAME"
         )
     chaos = _chaos_by_encoding(sample, tuple(readings))
-    best_chaos = min(chaos.values(), default=0.0)
+    best_chaos = min(chaos.values(), default=1.0)  # none plausible: judge all by words
     plausible = [enc for enc in readings if chaos.get(enc, 1.0) <= best_chaos + rules.chaos_margin]
     scores = {enc: _word_score(readings[enc], rules) for enc in plausible}
     chosen = min(plausible, key=lambda enc: (-scores[enc][0], chaos.get(enc, 1.0), order[enc]))
@@ -205,25 +208,28 @@ def detect_legacy(data: bytes, name: str, rules: DecodingRules) -> Decoded:
             f"{name}: not UTF-8, and its encoding is unclear (best guess {chosen}, confidence "
             f"{confidence:.2f}); name it with --set encoding.decoding.encoding=NAME"
         )
-    return Decoded(_decode_strictly(data, chosen, name), chosen, round(confidence, 4), "detected")
+    return Decoded(data.decode(chosen), chosen, round(confidence, 4), "detected")
 
 
 def _word_score(text: str, rules: DecodingRules) -> tuple[float, int, int]:
     """``(score, known, unknown)`` over the words with a non-ASCII letter, counted by use.
 
     A right reading turns the non-ASCII bytes into frequent words; a wrong one into unknown letter
-    strings (``жемрпюкэмши``) or rare fragments (``овершенно`` from ``‘овершенно``), while non-letters
-    (``£``, ``—``) count for neither. The score adds each word's Zipf frequency less
-    ``known_word_zipf``, so frequent words outweigh rare ones. One-letter words are left out: a wrong
-    reading makes plausible ones (``Ј`` for ``£``).
+    strings (``жемрпюкэмши``), words cased like no word is (``докладнаЯ``: mac-cyrillic ``я`` is
+    cp1251 ``Я``) or rare fragments (``овершенно`` from ``‘овершенно``), while non-letters (``£``,
+    ``—``) count for neither. The score adds each word's Zipf frequency (0 if oddly cased) less
+    ``word_zipf_offset``, so frequent words outweigh rare ones. One-letter words are left out: a wrong
+    reading makes plausible ones (``Ј`` for ``£``). ``known`` words are well cased and in wordfreq.
     """
     words = Counter(word for word in _NON_ASCII_WORD.findall(text) if len(word) > 1)
     score = 0.0
     known = unknown = 0
     for word, count in words.most_common(_MOST_COMMON_WORDS):
-        frequency = max(zipf(word, language) for language in rules.languages)
-        score += count * (frequency - rules.known_word_zipf)
-        if frequency >= rules.known_word_zipf:
+        frequency = (
+            max(zipf(word, language) for language in rules.languages) if _WELL_CASED.fullmatch(word) else 0.0
+        )
+        score += count * (frequency - rules.word_zipf_offset)
+        if frequency > 0:
             known += count
         else:
             unknown += count

@@ -2,22 +2,30 @@
 alone for the encoding stage) and the encoding stage (which repairs it).
 
 ftfy judges text line by line, as ``ftfy.fix_text`` does. Most lines of a scan are never shown to ftfy:
-a line can only be mojibake if it holds one of the characters ftfy's badness check looks for, and one
-compiled regex over the whole text finds those lines. Only they go through ftfy's badness check, and
-only lines it flags are repaired.
+every pattern of ftfy's badness check needs one of a few hundred characters next to another non-ASCII
+character (or one of a handful alone), and one compiled regex over the whole text finds the lines that
+have such a pair. Only they go through ftfy's badness check, and only lines it flags are repaired.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import ftfy
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
+from rapidfuzz.distance import Indel
 
+from pipeline.core.characters import lines_matching
 from pipeline.core.rules import RuleTable
+
+# Letters of the basic Cyrillic and Greek alphabets: see ``_characters_badness_needs``.
+_BASIC_CYRILLIC_AND_GREEK = "Ёё" + "".join(
+    chr(code)
+    for first, last in ((0x410, 0x44F), (0x391, 0x3A9), (0x3B1, 0x3C9))
+    for code in range(first, last + 1)
+)
 
 
 def _characters_badness_needs() -> str:
@@ -32,6 +40,10 @@ def _characters_badness_needs() -> str:
         if name != "common":
             chars.update(_expand_ranges(members))
     chars -= set(MOJIBAKE_CATEGORIES["common"])
+    # The letters of the basic Cyrillic and Greek alphabets (``В``, ``Р``, ``С``) count only next to one
+    # of the other characters (``вЂ``, ``Р°Р``), which are needed anyway: Russian text is not flagged line
+    # by line.
+    chars -= set(_BASIC_CYRILLIC_AND_GREEK)
     return "".join(sorted(chars))
 
 
@@ -49,8 +61,22 @@ def _expand_ranges(members: str) -> set[str]:
     return chars
 
 
-# The cheap check: a line without one of these characters is not mojibake.
-SUSPICIOUS = re.compile(f"[{re.escape(_characters_badness_needs())}]")
+# Characters that ftfy's badness check flags on their own, with ASCII around them: C1 controls, and
+# ``Ã``, ``Â``, ``Œ``, ``œ`` before a space or punctuation.
+_BAD_ALONE = "".join(chr(code) for code in range(0x80, 0xA0)) + "ÃÂŒœ"
+_NEEDED = re.escape(_characters_badness_needs())
+
+# The cheap check: a line without one of these is not mojibake. Every other pattern of the badness
+# check holds a needed character beside another non-ASCII one. Written to start with one plain
+# character class, which the regex engine scans for quickly: a non-ASCII character that is bad alone,
+# or is needed and followed by a non-ASCII one, or is followed by a needed one.
+SUSPICIOUS = re.compile(
+    f"[^\\x00-\\x7f](?:(?<=[{re.escape(_BAD_ALONE)}])|(?<=[{_NEEDED}])[^\\x00-\\x7f]|(?=[{_NEEDED}]))"
+)
+
+
+# How often ftfy and the normalisation may take turns on one line; two settle every case seen.
+_MAX_ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -66,10 +92,9 @@ class Repair:
     def rule(self) -> str:
         return rule_name(self.steps)
 
-    def spans(self, after: str | None = None) -> Iterator[tuple[int, int, str]]:
-        """The repair (or ``after`` in its place) as minimal ``(start, end, replacement)`` spans of the
-        whole text."""
-        for start, end, replacement in changed_spans(self.before, self.after if after is None else after):
+    def spans(self) -> Iterator[tuple[int, int, str]]:
+        """The repair as minimal ``(start, end, replacement)`` spans of the whole text."""
+        for start, end, replacement in changed_spans(self.before, self.after):
             yield self.start + start, self.start + end, replacement
 
 
@@ -102,22 +127,25 @@ def repair_config(table: RuleTable) -> ftfy.TextFixerConfig:
 def suspicious_lines(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each line (with its newline) that ftfy's badness check calls mojibake.
 
-    >>> list(suspicious_lines("fine line\\nHÃ´tel de Police\\nçà va\\n"))
+    >>> list(suspicious_lines("fine line\\nHÃ´tel de Police\\nçà va, café\\n"))
     [(10, 27)]
     """
-    search = SUSPICIOUS.search
-    match = search(text)
-    while match:
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        end = len(text) if end == -1 else end + 1
+    for start, end in lines_matching(SUSPICIOUS, text):
         if is_bad(text[start:end]):
             yield start, end
-        match = search(text, end)
 
 
-def find_repairs(text: str, config: ftfy.TextFixerConfig) -> Iterator[Repair]:
-    """ftfy's repair of every suspicious line that it changes.
+def find_repairs(
+    text: str,
+    config: ftfy.TextFixerConfig,
+    normalise: Callable[[str], str] | None = None,
+    lines: Iterable[tuple[int, int]] | None = None,
+) -> Iterator[Repair]:
+    """ftfy's repair of every suspicious line (or of ``lines``) that it changes.
+
+    ``normalise`` is applied to each repair ftfy makes, and ftfy runs again until it changes nothing:
+    a normalised repair (``Ω`` for the ohm sign) can be text ftfy reads differently, and a second run
+    of the pipeline must change nothing.
 
     >>> config = ftfy.TextFixerConfig(uncurl_quotes=False)
     >>> [(r.before, r.after, r.rule) for r in find_repairs("ok\\nHÃ´tel\\n", config)]
@@ -125,11 +153,17 @@ def find_repairs(text: str, config: ftfy.TextFixerConfig) -> Iterator[Repair]:
     """
     if not config.fix_encoding:
         return
-    for start, end in suspicious_lines(text):
+    for start, end in suspicious_lines(text) if lines is None else lines:
         line = text[start:end]
-        fixed, steps = ftfy.fix_encoding_and_explain(line, config)
+        fixed, steps = line, []
+        for _ in range(_MAX_ROUNDS):
+            repaired, more = ftfy.fix_encoding_and_explain(fixed, config)
+            if repaired == fixed:
+                break
+            fixed = normalise(repaired) if normalise is not None else repaired
+            steps.extend((step[0], step[1]) for step in more or ())
         if fixed != line:
-            yield Repair(start, line, fixed, tuple((step[0], step[1]) for step in steps or ()))
+            yield Repair(start, line, fixed, tuple(steps))
 
 
 def rule_name(steps: tuple[tuple[str, str], ...]) -> str:
@@ -158,10 +192,21 @@ def rule_name(steps: tuple[tuple[str, str], ...]) -> str:
 
 
 def changed_spans(before: str, after: str) -> list[tuple[int, int, str]]:
-    """The differences of two strings as minimal ``(start, end, replacement)`` spans of ``before``.
+    """The differences of two strings as minimal ``(start, end, replacement)`` spans of ``before``:
+    rapidfuzz's alignment (longest common subsequence), adjacent deletions and insertions as one span.
 
     >>> changed_spans("HÃ´tel de Police", "Hôtel de Police")
     [(1, 3, 'ô')]
+    >>> changed_spans("Ã©tÃ©", "été")
+    [(0, 2, 'é'), (3, 5, 'é')]
     """
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
-    return [(i1, i2, after[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    spans: list[tuple[int, int, int, int]] = []
+    for opcode in Indel.opcodes(before, after):
+        if opcode.tag == "equal":
+            continue
+        if spans and spans[-1][1] == opcode.src_start and spans[-1][3] == opcode.dest_start:
+            start, _, dest_start, _ = spans.pop()
+            spans.append((start, opcode.src_end, dest_start, opcode.dest_end))
+        else:
+            spans.append((opcode.src_start, opcode.src_end, opcode.dest_start, opcode.dest_end))
+    return [(start, end, after[dest_start:dest_end]) for start, end, dest_start, dest_end in spans]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from pipeline.core.characters import CharacterFixes
+import ftfy
+
+from pipeline.core.characters import CharacterFixes, line_at
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.mojibake import find_repairs, repair_config
@@ -20,25 +22,26 @@ from pipeline.core.settings import Settings
 
 def run(document: Document, settings: Settings) -> list[Edit]:
     """Normalise characters, except inside mojibake the encoding stage will repair."""
-    edits = CharacterFixes.from_table(settings.rules("input")).edits(document.text)
+    fixes = CharacterFixes.from_table(settings.rules("input"))
+    edits = fixes.edits(document.text)
     if edits and "encoding" in settings.stages():
-        edits = leave_mojibake_alone(document.text, edits, settings)
+        config = repair_config(settings.rules("encoding"))
+        edits = leave_mojibake_alone(document.text, edits, config)
     return edits
 
 
-def leave_mojibake_alone(text: str, edits: list[Edit], settings: Settings) -> list[Edit]:
-    """Drop the edits that touch a span ftfy would repair, so the repair sees the mojibake whole.
+def leave_mojibake_alone(text: str, edits: list[Edit], config: ftfy.TextFixerConfig) -> list[Edit]:
+    """Drop the edits that touch a span the encoding stage will repair, so it sees the mojibake whole.
+    Only the lines that hold an edit are given to ftfy.
 
-    >>> from pipeline.core.settings import Settings
     >>> text = "ant\\u00c3\\u00adgeno, soft\\u00adhyphen"
-    >>> edits = CharacterFixes().edits(text)
-    >>> [(e.start, e.rule) for e in leave_mojibake_alone(text, edits, Settings())]
+    >>> config = ftfy.TextFixerConfig(uncurl_quotes=False)
+    >>> [(e.start, e.rule) for e in leave_mojibake_alone(text, CharacterFixes().edits(text), config)]
     [(15, 'soft-hyphen')]
     """
+    lines = sorted({line_at(text, edit.start) for edit in edits})
     spans = sorted(
-        (start, end)
-        for repair in find_repairs(text, repair_config(settings.rules("encoding")))
-        for start, end, _ in repair.spans()
+        (start, end) for repair in find_repairs(text, config, lines=lines) for start, end, _ in repair.spans()
     )
     if not spans:
         return edits
