@@ -20,15 +20,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import pipeline  # noqa: E402
 from tests.typeset import (  # noqa: E402
     LAYOUTS,
-    Layout,
     Tally,
     bln600_articles,
+    measure,
     paragraphs_from_articles,
-    score_reflow,
-    typeset,
+    sample_paragraphs,
 )
 
 SHARED = REPO.parent / "shared" / "eval"
@@ -43,33 +41,6 @@ def real_paragraphs(every: int = 1) -> tuple[str, list[str]]:
         articles = bln600_articles(bln600)[::every]
         return "BLN600 ground truth", paragraphs_from_articles(articles, seed=5)
     return "sample scan", sample_paragraphs()
-
-
-def sample_paragraphs() -> list[str]:
-    """The sample scan's paragraphs of three lines or more, lines joined (its line-end hyphens are all
-    compounds: co-conspirators, so-called, Anglo-American)."""
-    raw = (REPO / "raw" / "stalin-documents.txt").read_text(encoding="utf-8")
-    blocks = [block.split("\n") for block in raw.split("\n\n")]
-    paragraphs = []
-    for lines in blocks:
-        lines = [line.strip() for line in lines if line.strip()]
-        if len(lines) >= 3:
-            text = " ".join(lines).replace("- ", "-")
-            paragraphs.append(text)
-    return paragraphs
-
-
-def measure(paragraphs: list[str], layouts: tuple[Layout, ...], chunk: int = 40) -> dict[Layout, Tally]:
-    """Typeset the paragraphs in each layout, in documents of ``chunk`` paragraphs, and score reflow."""
-    tallies = {}
-    for layout in layouts:
-        tally = Tally()
-        for start in range(0, len(paragraphs), chunk):
-            typeset_text = typeset(paragraphs[start : start + chunk], layout)
-            output = pipeline.clean(typeset_text.text, only=("reflow",)).text
-            score_reflow(typeset_text, output, tally)
-        tallies[layout] = tally
-    return tallies
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ from pathlib import Path
 import pyphen
 import regex
 
+import pipeline
+
 # Approximate advance widths of a book face, in thousandths of an em; anything else is 500.
 _NARROW = dict.fromkeys("ijlt.,;:'!|()[]`’‘\"", 280) | dict.fromkeys("frsI-", 360) | {" ": 250}
 _WIDE = dict.fromkeys("mwMW", 800) | dict.fromkeys("ABCDEGHKNOQRUVXY&", 700) | dict.fromkeys("—", 1000)
@@ -213,6 +215,36 @@ def paragraphs_from_articles(articles: list[list[str]], seed: int) -> list[str]:
             paragraphs.append(" ".join(sentences[:size]))
             sentences = sentences[size:]
     return paragraphs
+
+
+def sample_paragraphs() -> list[str]:
+    """The sample scan's paragraphs of three lines or more, lines joined (its line-end hyphens are all
+    compounds: co-conspirators, so-called, Anglo-American); blocks with a line in capitals or
+    not ending a sentence (headings, captions) are not running text."""
+    raw = (Path(__file__).resolve().parent.parent / "raw" / "stalin-documents.txt").read_text(
+        encoding="utf-8"
+    )
+    blocks = [block.split("\n") for block in raw.split("\n\n")]
+    paragraphs = []
+    for lines in blocks:
+        lines = [line.strip() for line in lines if line.strip()]
+        text = " ".join(lines).replace("- ", "-")
+        if len(lines) >= 3 and text[-1] in '.!?"”' and not any(line.isupper() for line in lines):
+            paragraphs.append(text)
+    return paragraphs
+
+
+def measure(paragraphs: list[str], layouts: tuple[Layout, ...], chunk: int = 40) -> dict[Layout, Tally]:
+    """Typeset the paragraphs in each layout, in documents of ``chunk`` paragraphs, and score reflow."""
+    tallies = {}
+    for layout in layouts:
+        tally = Tally()
+        for start in range(0, len(paragraphs), chunk):
+            typeset_text = typeset(paragraphs[start : start + chunk], layout)
+            output = pipeline.clean(typeset_text.text, only=("reflow",)).text
+            score_reflow(typeset_text, output, tally)
+        tallies[layout] = tally
+    return tallies
 
 
 LAYOUTS = tuple(

@@ -17,19 +17,18 @@ import math
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from itertools import pairwise
 
 import regex
 
 from pipeline.core.document import PAGE_BREAK, Document
 from pipeline.core.edits import Edit
-from pipeline.core.lexicon import document_vocabulary, zipf
+from pipeline.core.lexicon import zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
 
 SOFT_HYPHEN = "\u00ad"
 _OPENERS = "\"'“‘([«"
-_TRAILING_LETTERS = regex.compile(r"\p{L}+$")
-_LEADING_LETTERS = regex.compile(r"^\p{L}+")
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,7 @@ class DehyphenationRules:
     compound_margin: float
     name_compound_zipf: float
     document_confidence: float
+    document_lookups: int
     lexicon_confidence: float
     default_confidence: float
 
@@ -89,6 +89,8 @@ class ReflowRules:
     closers: str
     clause_end: str
     dashes: tuple[str, ...]
+    dash_ends: frozenset[str]
+    dash_chars: str
     hyphens: tuple[str, ...]
     list_item: regex.Pattern[str]
     signature: regex.Pattern[str]
@@ -120,6 +122,8 @@ def load_reflow_rules(table: RuleTable) -> ReflowRules:
         closers=marks.text("closers"),
         clause_end=marks.text("clause_end"),
         dashes=tuple(sorted(marks.strings("dashes"), key=len, reverse=True)),
+        dash_ends=frozenset(dash[-1] for dash in marks.strings("dashes") if dash),
+        dash_chars="".join(marks.strings("dashes")) + "".join(marks.strings("hyphens")),
         hyphens=marks.strings("hyphens"),
         list_item=_pattern(patterns, "list_item"),
         signature=_pattern(patterns, "signature"),
@@ -133,6 +137,7 @@ def load_reflow_rules(table: RuleTable) -> ReflowRules:
             compound_margin=dehyphenate.number("compound_margin"),
             name_compound_zipf=dehyphenate.number("name_compound_zipf", low=0),
             document_confidence=dehyphenate.number("document_confidence", low=0, high=1),
+            document_lookups=dehyphenate.integer("document_lookups", low=0),
             lexicon_confidence=dehyphenate.number("lexicon_confidence", low=0, high=1),
             default_confidence=dehyphenate.number("default_confidence", low=0, high=1),
         ),
@@ -199,6 +204,7 @@ class _Gap:
     after: _Line
     blank: bool  # blank lines between them
     page_break: bool  # a form-feed line between them
+    ending: str = ""
     score: float = 0.0
     join: bool = False
 
@@ -222,13 +228,14 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     capitalized_blocks = _capitalized_blocks(lines, rules)
     for gap in gaps:
         if gap.decided:
-            gap.score = join_evidence(gap, widths.get(gap.before.page), capitalized_blocks, rules)
+            gap.ending = _line_ending(gap.before.text, rules)
+            gap.score = join_evidence(gap, widths[gap.before.page], capitalized_blocks, rules)
             gap.join = gap.score > rules.threshold and _confidence(gap, rules) >= rules.suggest_below
-    vocabulary = _vocabulary_if_needed(text, gaps, rules)
+    spellings = DocumentSpellings(text, rules.dehyphenate.document_lookups)
     run_lengths = _run_lengths(gaps)
     indents = _page_indents(lines)
     joins = {
-        index: _join(gap, _confidence(gap, rules), rules, vocabulary)
+        index: _join(gap, _confidence(gap, rules), rules, spellings)
         for index, gap in enumerate(gaps)
         if gap.join
     }
@@ -240,7 +247,7 @@ def run(document: Document, settings: Settings) -> list[Edit]:
             edits.extend(_blank_lines(text, gap))
         elif not gap.join:
             if gap.score > rules.threshold:
-                unsure = _join(gap, _confidence(gap, rules), rules, vocabulary)
+                unsure = _join(gap, _confidence(gap, rules), rules, spellings)
                 edits.append(replace(unsure, applied=False, note=_notes(unsure.note, "unsure: break kept")))
             paragraph_start = (
                 gap.after.indent - indents[gap.after.page] >= rules.indent
@@ -292,20 +299,12 @@ def _read_lines(text: str) -> tuple[list[_Line], list[_Gap], list[tuple[int, int
     return lines, gaps, edge_breaks
 
 
-def _vocabulary_if_needed(text: str, gaps: list[_Gap], rules: ReflowRules) -> Counter[str]:
-    """The document's words, case-folded, counted only when some join splits a word at a hyphen."""
-    for gap in gaps:
-        if gap.score > rules.threshold and _hyphen_break(gap.before.text, gap.after.text, rules):
-            return document_vocabulary(text.lower())
-    return Counter()
-
-
 def _page_indents(lines: list[_Line]) -> dict[int, int]:
     """Each page's usual indentation: the one most of its lines have."""
-    by_page: dict[int, Counter[int]] = {}
+    by_page: dict[int, list[int]] = {}
     for line in lines:
-        by_page.setdefault(line.page, Counter())[line.indent] += 1
-    return {page: counts.most_common(1)[0][0] for page, counts in by_page.items()}
+        by_page.setdefault(line.page, []).append(line.indent)
+    return {page: Counter(indents).most_common(1)[0][0] for page, indents in by_page.items()}
 
 
 def _page_widths(lines: list[_Line], rules: ReflowRules) -> dict[int, int | None]:
@@ -347,42 +346,45 @@ def join_evidence(
     weights = rules.weights
     before, after = gap.before, gap.after
     a, b = before.text, after.text
+    ending = gap.ending
     score = weights.prior
-    first_word = b.split(None, 1)[0]
-    if width is None or before.length + 1 + len(first_word) <= width * (1 - rules.short_margin):
+    length = before.indent + len(a)
+    space = b.find(" ")
+    first_word = len(b) if space < 0 else space
+    if width is None or length + 1 + first_word <= width * (1 - rules.short_margin):
         score += weights.short_line
-    elif before.length >= width * rules.full_ratio:
+    elif length >= width * rules.full_ratio:
         score += weights.full_line
-    ending = _line_ending(a, rules)
-    if ending == "hyphen" and _LEADING_LETTERS.match(b):
-        score += weights.hyphen
-    elif ending == "dash":
-        score += weights.dash
-    elif ending == "sentence":
-        score += weights.sentence_end
-        if after.closes_block and rules.signature.match(b):
-            score += weights.signature
+    if ending == "word":
+        if a[a.rfind(" ") + 1 :].lower() in rules.function_words:
+            score += weights.function_word
     elif ending == "clause":
         score += weights.comma
-    elif ending == "word" and a[a.rfind(" ") + 1 :].lower() in rules.function_words:
-        score += weights.function_word
-    opening = b.lstrip(_OPENERS)
-    if opening[:1].islower():
+    elif ending == "sentence":
+        score += weights.sentence_end
+        if after.closes_block and len(b) < 40 and rules.signature.match(b):
+            score += weights.signature
+    elif ending == "hyphen":
+        if b[0].isalpha():
+            score += weights.hyphen
+    elif ending == "dash":
+        score += weights.dash
+    first = b[0]
+    if first.islower() or (first in _OPENERS and b.lstrip(_OPENERS)[:1].islower()):
         score += weights.next_lowercase
-    if rules.list_item.match(b):
+    if (not first.isalpha() or b[1:2] in ".)" or first in "ivx") and rules.list_item.match(b):
         score += weights.next_list_item
     if after.indent - before.indent >= rules.indent:
         score += weights.next_indented
-    a_caps, b_caps = len(a) > 3 and a.isupper(), len(b) > 3 and b.isupper()
-    if ending == "hyphen":
-        pass  # a word broken in a heading is still one word
-    elif a_caps != b_caps:
-        score += weights.caps_boundary
-    elif a_caps:
-        score += weights.caps_both
-    if not gap.page_break and before.block in capitalized_blocks:
+    if ending != "hyphen":  # a word broken in a heading is still one word
+        a_caps, b_caps = len(a) > 3 and a.isupper(), len(b) > 3 and b.isupper()
+        if a_caps != b_caps:
+            score += weights.caps_boundary
+        elif a_caps:
+            score += weights.caps_both
+    if before.block in capitalized_blocks and not gap.page_break:
         score += weights.capitalized_block
-    if rules.date_line.match(b):
+    if len(b) < 24 and not first.islower() and rules.date_line.match(b):
         score += weights.date_line
     if gap.page_break and gap.blank:
         score += weights.blank_at_page_break
@@ -397,11 +399,12 @@ def _line_ending(text: str, rules: ReflowRules) -> str:
     ['hyphen', 'dash', 'sentence', 'sentence', 'clause', 'word']
     """
     last = text[-1]
+    if last.isalpha():
+        return "word"
     if last == SOFT_HYPHEN:
         return "hyphen"
-    for dash in rules.dashes:
-        if text.endswith(dash):
-            return "dash"
+    if last in rules.dash_ends and any(text.endswith(dash) for dash in rules.dashes):
+        return "dash"
     if last in rules.hyphens:
         return "hyphen" if len(text) > 1 and not text[-2].isspace() else "dash"
     bare = text.rstrip(rules.closers)
@@ -409,52 +412,102 @@ def _line_ending(text: str, rules: ReflowRules) -> str:
         return "sentence"
     if last in rules.clause_end:
         return "clause"
-    return "word" if last.isalpha() else "other"
+    return "other"
 
 
-def _hyphen_break(a: str, b: str, rules: ReflowRules) -> bool:
-    return _line_ending(a, rules) == "hyphen" and bool(_LEADING_LETTERS.match(b))
-
-
-def _join(gap: _Gap, confidence: float, rules: ReflowRules, vocabulary: Counter[str] | None) -> Edit:
+def _join(gap: _Gap, confidence: float, rules: ReflowRules, spellings: DocumentSpellings) -> Edit:
     """The edit that joins the two lines of ``gap``: a space, or nothing after a hyphen or dash."""
     before, after = gap.before, gap.after
     a, b = before.text, after.text
+    rule = "join-page-break" if gap.page_break else "join-line"
     where = "across a page break" if gap.page_break else ""
-    ending = _line_ending(a, rules)
-    if ending == "hyphen" and a[-1] == SOFT_HYPHEN:
-        return Edit(
-            before.end - 1, after.body_start, "", "dehyphenate", confidence, note=_notes(where, "soft hyphen")
-        )
-    if ending == "hyphen" and vocabulary is not None and _LEADING_LETTERS.match(b):
-        left = _TRAILING_LETTERS.search(a[:-1])
-        right = _LEADING_LETTERS.match(b)
+    if gap.ending == "hyphen" and a[-1] == SOFT_HYPHEN:
+        note = _notes(where, "soft hyphen")
+        return Edit(before.end - 1, after.body_start, "", "dehyphenate", confidence, note=note)
+    if gap.ending == "hyphen" and b[0].isalpha():
         keep, certainty, reason = dehyphenate_line_end(
-            left.group() if left else "", right.group() if right else "", vocabulary, rules.dehyphenate
+            _trailing_letters(a[:-1]), _leading_letters(b), spellings, rules.dehyphenate
         )
         rule = "keep-compound-hyphen" if keep else "dehyphenate"
-        replacement = a[-1] if keep else ""
+        note = _notes(where, reason)
         return Edit(
             before.end - 1,
             after.body_start,
-            replacement,
+            a[-1] if keep else "",
             rule,
             min(confidence, certainty),
-            note=_notes(where, reason),
+            note=note,
         )
-    if ending in ("hyphen", "dash"):
-        spaced = a.rstrip("".join(rules.dashes) + "".join(rules.hyphens))[-1:].isspace()
-        return Edit(
-            before.end,
-            after.body_start,
-            " " if spaced else "",
-            "join-page-break" if gap.page_break else "join-line",
-            confidence,
-            note=_notes(where, "dash at the line end"),
-        )
-    return Edit(
-        before.end, after.body_start, " ", "join-page-break" if gap.page_break else "join-line", confidence
-    )
+    if gap.ending in ("hyphen", "dash"):
+        spaced = a.rstrip(rules.dash_chars)[-1:].isspace()
+        note = _notes(where, "dash at the line end")
+        return Edit(before.end, after.body_start, " " if spaced else "", rule, confidence, note=note)
+    return Edit(before.end, after.body_start, " ", rule, confidence)
+
+
+def _trailing_letters(text: str) -> str:
+    """The letters that end ``text`` (the first half of a word broken at a hyphen)."""
+    start = len(text)
+    while start and text[start - 1].isalpha():
+        start -= 1
+    return text[start:]
+
+
+def _leading_letters(text: str) -> str:
+    end = 0
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[:end]
+
+
+class DocumentSpellings:
+    """How the document itself writes a word: the strongest evidence for a word broken at a line end.
+
+    Hyphenated forms are counted in one pass over the hyphens; a joined form is looked up on demand, at
+    most ``lookups`` times a document, because each look-up reads the whole text.
+
+    >>> spellings = DocumentSpellings("names of co-conspirators, and co-\\nconspirators", 4)
+    >>> spellings.hyphenated("co-conspirators"), spellings.joined("coconspirators")
+    (1, 0)
+    """
+
+    def __init__(self, text: str, lookups: int) -> None:
+        self._text = text
+        self._lower: str | None = None
+        self._compounds: Counter[str] | None = None
+        self._lookups = lookups
+
+    @property
+    def lower(self) -> str:
+        if self._lower is None:
+            self._lower = self._text.lower()
+        return self._lower
+
+    def hyphenated(self, form: str) -> int:
+        """How often the document writes ``form`` (lower case, with its hyphen) within a line."""
+        if self._compounds is None:
+            pieces = self.lower.split("-")
+            self._compounds = Counter(
+                f"{_trailing_letters(left)}-{_leading_letters(right)}"
+                for left, right in pairwise(pieces)
+                if left[-1:].isalpha() and right[:1].isalpha()
+            )
+        return self._compounds[form]
+
+    def joined(self, form: str) -> int:
+        """How often the document writes ``form`` (lower case) as a word of its own."""
+        if self._lookups <= 0:
+            return 0
+        self._lookups -= 1
+        text = self.lower
+        count = 0
+        start = text.find(form)
+        while start != -1:
+            end = start + len(form)
+            if not text[start - 1 : start].isalpha() and not text[end : end + 1].isalpha():
+                count += 1
+            start = text.find(form, end)
+        return count
 
 
 def _notes(*notes: str) -> str:
@@ -462,18 +515,19 @@ def _notes(*notes: str) -> str:
 
 
 def dehyphenate_line_end(
-    left: str, right: str, vocabulary: Counter[str], rules: DehyphenationRules
+    left: str, right: str, spellings: DocumentSpellings, rules: DehyphenationRules
 ) -> tuple[bool, float, str]:
     """Decide whether ``left-`` + ``right`` keeps its hyphen: ``(keep, confidence, reason)``.
 
     The document's own spelling decides first, then the prefix list, then word frequencies.
 
     >>> rules = load_reflow_rules(Settings().rules("reflow")).dehyphenate
-    >>> dehyphenate_line_end("degra", "dation", Counter(), rules)[0]
+    >>> nothing = DocumentSpellings("", 0)
+    >>> dehyphenate_line_end("degra", "dation", nothing, rules)[0]
     False
-    >>> dehyphenate_line_end("co", "conspirators", Counter(), rules)[0]
+    >>> dehyphenate_line_end("co", "conspirators", nothing, rules)[0]
     True
-    >>> dehyphenate_line_end("low", "lying", Counter(), rules)[0]
+    >>> dehyphenate_line_end("low", "lying", nothing, rules)[0]
     True
     """
     if not left or not right:
@@ -482,10 +536,19 @@ def dehyphenate_line_end(
         return True, rules.lexicon_confidence, "the second half begins with a capital"
     joined = (left + right).lower()
     hyphenated = f"{left}-{right}".lower()
-    in_document = vocabulary[joined], vocabulary[hyphenated]
-    if in_document[0] != in_document[1]:
-        keep = in_document[1] > in_document[0]
+    if spellings.hyphenated(hyphenated):
+        keep = spellings.hyphenated(hyphenated) >= spellings.joined(joined)
         return keep, rules.document_confidence, f"the document writes {hyphenated if keep else joined}"
+    keep, confidence, reason = _lexicon_decision(left, right, joined, rules)
+    if keep and spellings.joined(joined):
+        return False, rules.document_confidence, f"the document writes {joined}"
+    return keep, confidence, reason
+
+
+def _lexicon_decision(
+    left: str, right: str, joined: str, rules: DehyphenationRules
+) -> tuple[bool, float, str]:
+    """Keep or join by word frequencies and the prefix list alone."""
     joined_zipf, left_zipf, right_zipf = zipf(joined), zipf(left.lower()), zipf(right.lower())
     if left.lower() in rules.keep_prefixes and right_zipf >= rules.min_word_zipf:
         if joined_zipf < rules.prefix_join_zipf:
