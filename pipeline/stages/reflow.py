@@ -171,47 +171,43 @@ def typical_width(lengths: list[int], quantile: float) -> int:
     return ordered[-1] if ordered else 0
 
 
-@dataclass
 class _Line:
-    """A content line: where it starts, its text without surrounding blanks, its indentation."""
+    """A content line: where it starts, its text without surrounding blanks, its indentation.
 
-    start: int
-    text: str
-    indent: int
-    page: int
-    block: int
-    closes_block: bool = True
+    ``end`` is the offset just after its last visible character, ``body_start`` that of its first.
+    """
 
-    @property
-    def length(self) -> int:
-        return self.indent + len(self.text)
+    __slots__ = ("block", "body_start", "closes_block", "end", "indent", "length", "page", "start", "text")
 
-    @property
-    def end(self) -> int:
-        """Offset just after the line's last visible character."""
-        return self.start + self.indent + len(self.text)
-
-    @property
-    def body_start(self) -> int:
-        return self.start + self.indent
+    def __init__(self, start: int, text: str, indent: int, page: int, block: int) -> None:
+        self.start = start
+        self.text = text
+        self.indent = indent
+        self.page = page
+        self.block = block
+        self.closes_block = True
+        self.length = indent + len(text)
+        self.body_start = start + indent
+        self.end = start + self.length
 
 
-@dataclass
 class _Gap:
-    """The break between two content lines: what lies between them and what was decided."""
+    """The break between two content lines: what lies between them and what was decided.
 
-    before: _Line
-    after: _Line
-    blank: bool  # blank lines between them
-    page_break: bool  # a form-feed line between them
-    ending: str = ""
-    score: float = 0.0
-    join: bool = False
+    Blank lines alone always end a paragraph; the other breaks are ``decided`` by the evidence.
+    """
 
-    @property
-    def decided(self) -> bool:
-        """Whether evidence decides this break; blank lines alone always end a paragraph."""
-        return self.page_break or not self.blank
+    __slots__ = ("after", "before", "blank", "decided", "ending", "join", "page_break", "score")
+
+    def __init__(self, before: _Line, after: _Line, blank: bool, page_break: bool) -> None:
+        self.before = before
+        self.after = after
+        self.blank = blank
+        self.page_break = page_break
+        self.decided = page_break or not blank
+        self.ending = ""
+        self.score = 0.0
+        self.join = False
 
 
 def run(document: Document, settings: Settings) -> list[Edit]:
@@ -418,16 +414,22 @@ def _line_ending(text: str, rules: ReflowRules) -> str:
 def _join(gap: _Gap, confidence: float, rules: ReflowRules, spellings: DocumentSpellings) -> Edit:
     """The edit that joins the two lines of ``gap``: a space, or nothing after a hyphen or dash."""
     before, after = gap.before, gap.after
-    a, b = before.text, after.text
     rule = "join-page-break" if gap.page_break else "join-line"
+    if gap.ending not in ("hyphen", "dash"):
+        return Edit(before.end, after.body_start, " ", rule, confidence)
+    a, b = before.text, after.text
     where = "across a page break" if gap.page_break else ""
     if gap.ending == "hyphen" and a[-1] == SOFT_HYPHEN:
         note = _notes(where, "soft hyphen")
         return Edit(before.end - 1, after.body_start, "", "dehyphenate", confidence, note=note)
     if gap.ending == "hyphen" and b[0].isalpha():
-        keep, certainty, reason = dehyphenate_line_end(
-            _trailing_letters(a[:-1]), _leading_letters(b), spellings, rules.dehyphenate
-        )
+        halves = _trailing_letters(a[:-1]), _leading_letters(b)
+        decision = spellings.decisions.get(halves)
+        if decision is None:
+            decision = spellings.decisions[halves] = dehyphenate_line_end(
+                *halves, spellings, rules.dehyphenate
+            )
+        keep, certainty, reason = decision
         rule = "keep-compound-hyphen" if keep else "dehyphenate"
         note = _notes(where, reason)
         return Edit(
@@ -438,11 +440,9 @@ def _join(gap: _Gap, confidence: float, rules: ReflowRules, spellings: DocumentS
             min(confidence, certainty),
             note=note,
         )
-    if gap.ending in ("hyphen", "dash"):
-        spaced = a.rstrip(rules.dash_chars)[-1:].isspace()
-        note = _notes(where, "dash at the line end")
-        return Edit(before.end, after.body_start, " " if spaced else "", rule, confidence, note=note)
-    return Edit(before.end, after.body_start, " ", rule, confidence)
+    spaced = a.rstrip(rules.dash_chars)[-1:].isspace()
+    note = _notes(where, "dash at the line end")
+    return Edit(before.end, after.body_start, " " if spaced else "", rule, confidence, note=note)
 
 
 def _trailing_letters(text: str) -> str:
@@ -476,6 +476,8 @@ class DocumentSpellings:
         self._lower: str | None = None
         self._compounds: Counter[str] | None = None
         self._lookups = lookups
+        # Decisions made so far, by the two halves: a word broken the same way is decided once.
+        self.decisions: dict[tuple[str, str], tuple[bool, float, str]] = {}
 
     @property
     def lower(self) -> str:
