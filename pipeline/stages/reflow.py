@@ -296,11 +296,11 @@ def _read_lines(text: str) -> tuple[list[_Line], list[_Gap], list[tuple[int, int
 
 
 def _page_indents(lines: list[_Line]) -> dict[int, int]:
-    """Each page's usual indentation: the one most of its lines have."""
-    by_page: dict[int, list[int]] = {}
+    """Each page's left margin: the least indentation of its lines (a line further in starts something)."""
+    margins: dict[int, int] = {}
     for line in lines:
-        by_page.setdefault(line.page, []).append(line.indent)
-    return {page: Counter(indents).most_common(1)[0][0] for page, indents in by_page.items()}
+        margins[line.page] = min(margins.get(line.page, line.indent), line.indent)
+    return margins
 
 
 def _page_widths(lines: list[_Line], rules: ReflowRules) -> dict[int, int | None]:
