@@ -378,7 +378,7 @@ def join_evidence(
             score += weights.caps_boundary
         elif a_caps:
             score += weights.caps_both
-    if before.block in capitalized_blocks and not gap.page_break:
+    if before.block in capitalized_blocks and not gap.page_break and ending != "hyphen":
         score += weights.capitalized_block
     if len(b) < 24 and not first.islower() and rules.date_line.match(b):
         score += weights.date_line
@@ -398,7 +398,7 @@ def _line_ending(text: str, rules: ReflowRules) -> str:
     if last.isalpha():
         return "word"
     if last == SOFT_HYPHEN:
-        return "hyphen"
+        return "hyphen" if text[-2:-1].isalpha() else "other"
     if last in rules.dash_ends and any(text.endswith(dash) for dash in rules.dashes):
         return "dash"
     if last in rules.hyphens:
@@ -588,10 +588,15 @@ def _keep_break(
     (address, signature, heading, verse) keeps its single newline."""
     before, after = gap.before, gap.after
     if gap.page_break:
-        return [Edit(before.end, after.body_start, "\n\n", "page-break", 1 - _confidence(gap, rules))]
+        return [Edit(before.end, after.body_start, "\n\n", "page-break", _keep_confidence(gap, rules))]
     if before_run > 1 or after_run > 1 or paragraph_start:
-        return [Edit(before.end, after.body_start, "\n\n", "paragraph-break", 1 - _confidence(gap, rules))]
+        return [Edit(before.end, after.body_start, "\n\n", "paragraph-break", _keep_confidence(gap, rules))]
     return []
+
+
+def _keep_confidence(gap: _Gap, rules: ReflowRules) -> float:
+    """How sure a kept break is; at least 0.5, since keeping a break is the safe choice when unsure."""
+    return max(0.5, 1 - _confidence(gap, rules))
 
 
 def _blank_lines(text: str, gap: _Gap) -> list[Edit]:
