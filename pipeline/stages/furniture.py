@@ -15,13 +15,14 @@ sees why each line went. A text of one page, or with ordinary paragraph spacing,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 import regex
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from pipeline.core.document import PAGE_BREAK, Document
 from pipeline.core.edits import Edit
@@ -29,14 +30,31 @@ from pipeline.core.errors import RulesError
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
 
-_NON_SPACE = regex.compile(r"\S")
+# A page break as found: start, end and kind ("feed", "blank" or "marker").
+Separator = tuple[int, int, str]
+# A compiled pattern of the standard ``re`` or of ``regex`` (rules may use either's syntax).
+Pattern = Any
+
+_NON_SPACE = re.compile(r"\S")
 _LAST_NON_SPACE = regex.compile(r"(?r)\S")
-_DIGITS = regex.compile(r"\d+")
-_ROMAN = regex.compile(
-    r"(?i)\b(?=[mdclxvi]+\b)m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})\b"
+_DIGITS = re.compile(r"\d+")
+_ROMAN = re.compile(r"(?i)\b(?=[mdclxvi]+\b)m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})\b")
+_SPACES = re.compile(r"\s+")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]")
+_EDGE_NUMBER = re.compile(
+    r"^\s*(\d{1,4}|[ivxlcdm]{1,8})\s{2,}|\s{2,}(\d{1,4}|[ivxlcdm]{1,8})\s*$", re.IGNORECASE
 )
-_SPACES = regex.compile(r"\s+")
-_TWO_LETTERS = regex.compile(r"\p{L}.*\p{L}")
+# Blank lines just before a point (ending at it) and just after it (each with its newline).
+_BLANK_LINES_BEFORE = regex.compile(r"(?r)(?:(?<=^|\n)[ \t]*\n)*\Z")
+_BLANK_LINES_AFTER = re.compile(r"(?:[ \t]*\n)*")
+# A word with a digit in it: where a misread digit is read back, in lines no longer than a page number's.
+_DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+_DIGIT = re.compile(r"\d")
+_MISREAD_NUMBER_LENGTH = 24
+# A short line with a digit or a roman numeral in it: a page number the OCR misread (`l2`, `- 1O -`, `x1v`).
+_GARBLED_NUMBER = re.compile(
+    r"[ \t]*(?=[^\n]{0,12}$)[^\w\n]{0,3}\w*(?:\d|\b[ivxlc]{1,6}\b)[^\n]*", re.IGNORECASE
+)
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 # Rule names as the change log records them (prefixed with the stage).
@@ -61,17 +79,21 @@ class FurnitureRules:
     min_support: float
     min_repeats: int
     page_number_window: int
-    separators: regex.Pattern[str]
-    page_number_patterns: tuple[regex.Pattern[str], ...]
-    chapter_heading: regex.Pattern[str] | None
-    boilerplate: regex.Pattern[str] | None
+    blank_run: Pattern
+    marked_lines: Pattern | None  # page markers and boilerplate, one whole-line pattern with a group each
+    page_number_patterns: tuple[Pattern, ...]
+    digit_reading: dict[int, str]  # str.translate table: letters the OCR reads for digits
+    chapter_heading: Pattern | None
     boilerplate_names: tuple[str, ...]
 
 
 def load_furniture_rules(settings: Settings) -> FurnitureRules:
-    """Read and validate the stage's rules as this run sees them."""
-    table = settings.rules("furniture")
-    boilerplate = settings.rules("boilerplate")
+    """Read and validate the stage's rules as this run sees them (compiled once for a set of rules)."""
+    return _compiled_rules(settings.rules("furniture"), settings.rules("boilerplate"))
+
+
+@lru_cache(maxsize=16)
+def _compiled_rules(table: RuleTable, boilerplate: RuleTable) -> FurnitureRules:
     return _compile_rules(table, boilerplate)
 
 
@@ -92,9 +114,9 @@ def _compile_rules(table: RuleTable, boilerplate: RuleTable) -> FurnitureRules:
         if table.flag("boilerplate")
         else []
     )
-    separator_parts = [rf"(?P<blank>(?:^[ \t]*\n){{{blank_lines},}})", r"(?P<feed>\f)"]
+    alternatives = [f"(?P<b{i}>{source})" for i, (_, source) in enumerate(named)]
     if markers:
-        separator_parts.insert(0, rf"(?P<marker>^[ \t]*(?:{'|'.join(markers)})[ \t]*$)")
+        alternatives.insert(0, f"(?P<marker>{'|'.join(markers)})")
     return FurnitureRules(
         page_breaks=table.flag("page_breaks"),
         running_headers=table.flag("running_headers"),
@@ -107,28 +129,36 @@ def _compile_rules(table: RuleTable, boilerplate: RuleTable) -> FurnitureRules:
         min_support=table.number("min_support", low=0, high=1),
         min_repeats=table.integer("min_repeats", low=2, high=100),
         page_number_window=table.integer("page_number_window", low=1, high=50),
-        separators=_compile("|".join(separator_parts), "furniture", regex.MULTILINE | regex.IGNORECASE),
-        page_number_patterns=tuple(
-            _compile(rf"[ \t]*{source}[ \t]*", "furniture", regex.IGNORECASE) for source in numbers
-        ),
-        chapter_heading=(
-            _compile(rf"[ \t]*(?:{'|'.join(headings)})[ \t]*", "furniture", regex.IGNORECASE)
-            if headings
+        blank_run=_compile(rf"\n((?:[ \t]*\n){{{blank_lines},}})", "furniture", 0),
+        marked_lines=(
+            _compile(
+                rf"^[ \t]*(?:{'|'.join(alternatives)})[ \t]*$", "boilerplate", re.MULTILINE | re.IGNORECASE
+            )
+            if alternatives
             else None
         ),
-        boilerplate=(
-            _compile(
-                "^[ \t]*(?:"
-                + "|".join(f"(?P<b{i}>{source})" for i, (_, source) in enumerate(named))
-                + ")[ \t]*$",
-                "boilerplate",
-                regex.MULTILINE | regex.IGNORECASE,
-            )
-            if named
+        digit_reading=str.maketrans(_digit_confusions(table)),
+        page_number_patterns=tuple(
+            _compile(rf"[ \t]*(?:{source})[ \t]*", "furniture", re.IGNORECASE) for source in numbers
+        ),
+        chapter_heading=(
+            _compile(rf"[ \t]*(?:{'|'.join(headings)})[ \t]*", "furniture", re.IGNORECASE)
+            if headings
             else None
         ),
         boilerplate_names=tuple(name for name, _ in named),
     )
+
+
+def _digit_confusions(table: RuleTable) -> dict[str, str]:
+    confusions = table.table("digit_confusions", {})
+    pairs = {letter: confusions.text(letter) for letter in confusions}
+    for letter, digit in pairs.items():
+        if len(letter) != 1 or len(digit) != 1 or not digit.isdigit():
+            raise RulesError(
+                f"rules/furniture.toml: 'digit_confusions.{letter}' must map one character to a digit"
+            )
+    return pairs
 
 
 def _whole_line_source(entry: RuleTable, where: str) -> str:
@@ -139,23 +169,29 @@ def _whole_line_source(entry: RuleTable, where: str) -> str:
 
 def _check_pattern(source: str, where: str, key: str) -> str:
     try:
-        regex.compile(source)
-    except regex.error as error:
-        raise RulesError(f"rules/{where}.toml: '{key}' is not a valid pattern: {error}") from None
+        _compile(source, where, 0)
+    except RulesError as error:
+        raise RulesError(f"rules/{where}.toml: '{key}' is not a valid pattern: {error.__cause__}") from None
     return source
 
 
-@lru_cache(maxsize=64)
-def _compile(source: str, where: str, flags: int) -> regex.Pattern[str]:
+@lru_cache(maxsize=256)
+def _compile(source: str, where: str, flags: int) -> Pattern:
+    """Compile with the standard ``re`` (faster on these whole-text scans), else with ``regex``."""
+    try:
+        return re.compile(source, flags)
+    except re.error:
+        pass
     try:
         return regex.compile(source, flags)
     except regex.error as error:
-        raise RulesError(f"rules/{where}.toml: a pattern does not compile: {error}") from None
+        raise RulesError(f"rules/{where}.toml: a pattern does not compile: {error}") from error
 
 
 # --- small, named pieces --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def mask_numbers(line: str) -> str:
     """The key two header lines are compared by: digits and roman numerals masked, case and spacing folded.
 
@@ -182,16 +218,27 @@ def roman_to_int(numeral: str) -> int | None:
     )
 
 
-def page_number_value(line: str, patterns: Sequence[regex.Pattern[str]]) -> tuple[int, int | None] | None:
+def page_number_value(line: str, rules: FurnitureRules) -> tuple[int, int | None] | None:
     """The page number a line holds alone (with its page count, if given), or None.
 
+    Letters the OCR read for digits inside a number with a real digit in it are read back (`l03` is 103).
+
     >>> rules = load_furniture_rules(Settings())
-    >>> [page_number_value(line, rules.page_number_patterns) for line in ("- 12 -", "Page 3 of 30", "xiv")]
-    [(12, None), (3, 30), (14, None)]
-    >>> page_number_value("1937.", rules.page_number_patterns) is None
+    >>> [page_number_value(line, rules) for line in ("- 12 -", "Page 3 of 30", "xiv", "Page l03")]
+    [(12, None), (3, 30), (14, None), (103, None)]
+    >>> page_number_value("1937.", rules) is None
     True
     """
-    for pattern in patterns:
+    value = _read_page_number(line, rules)
+    if value is None and len(line) <= _MISREAD_NUMBER_LENGTH and _DIGIT.search(line):
+        value = _read_page_number(
+            _DIGIT_TOKEN.sub(lambda word: word[0].translate(rules.digit_reading), line), rules
+        )
+    return value
+
+
+def _read_page_number(line: str, rules: FurnitureRules) -> tuple[int, int | None] | None:
+    for pattern in rules.page_number_patterns:
         match = pattern.fullmatch(line)
         if match is None:
             continue
@@ -200,7 +247,7 @@ def page_number_value(line: str, patterns: Sequence[regex.Pattern[str]]) -> tupl
         if value is None:
             continue
         total = match.groupdict().get("total")
-        return value, int(total) if total else None
+        return value, int(total) if total and total.isdigit() else None
     return None
 
 
@@ -216,7 +263,10 @@ class Page:
     end: int
     top: list[tuple[int, int]]
     bottom: list[tuple[int, int]]
-    furniture: dict[int, tuple[int, str]] = field(default_factory=dict)  # line start -> (line end, rule)
+    # Furniture from the page edge inwards (line start -> (line end, rule)), and furniture found past a line
+    # that stays (a misread page number), removed on its own.
+    furniture: dict[int, tuple[int, str]] = field(default_factory=dict)
+    inner: dict[int, tuple[int, str]] = field(default_factory=dict)
     top_end: int = -1  # where the furniture at the top ends (the page start if there is none)
     bottom_start: int = -1  # where the furniture at the bottom starts (the page end if there is none)
 
@@ -225,7 +275,33 @@ class Page:
         self.bottom_start = self.end
 
 
-def split_pages(text: str, rules: FurnitureRules) -> tuple[list[Page], list[tuple[int, int]]]:
+def find_marked_lines(text: str, rules: FurnitureRules) -> tuple[list[Separator], dict[int, tuple[int, str]]]:
+    """Page breaks in a text (form feeds, blank runs, marker lines) and its boilerplate lines.
+
+    Boilerplate comes as line start -> (line end, rule). Cheap scans over the whole text: ``str.find`` for
+    form feeds, one pattern for blank runs and one whole-line pattern for markers and boilerplate.
+    """
+    found = [(match.start(1), match.end(1), "blank") for match in rules.blank_run.finditer(text)]
+    if leading := rules.blank_run.match("\n" + text):
+        found.insert(0, (0, leading.end(1) - 1, "blank"))
+    position = text.find(PAGE_BREAK)
+    while position != -1:
+        found.append((position, position + 1, "feed"))
+        position = text.find(PAGE_BREAK, position + 1)
+    boilerplate = {}
+    if rules.marked_lines is not None:
+        for match in rules.marked_lines.finditer(text):
+            if match.lastgroup == "marker":
+                found.append((match.start(), match.end(), "marker"))
+            else:
+                name = rules.boilerplate_names[int(match.lastgroup[1:])]
+                boilerplate[match.start()] = (match.end(), f"boilerplate-{name}")
+    return sorted(found), boilerplate
+
+
+def split_pages(
+    text: str, found: list[Separator], rules: FurnitureRules
+) -> tuple[list[Page], list[tuple[int, int]]]:
     """The pages of a text and the page breaks between them (spans of the separators).
 
     Separators with only blank space between are one page break (a marker line and a form feed, blank lines
@@ -233,9 +309,9 @@ def split_pages(text: str, rules: FurnitureRules) -> tuple[list[Page], list[tupl
     """
     separators: list[tuple[int, int]] = []
     previous_kind = ""
-    for match in rules.separators.finditer(text):
-        kind = match.lastgroup or ""
-        start, end = match.span()
+    for start, end, kind in found:
+        if separators and start < separators[-1][1]:
+            continue  # a form feed inside a blank run's span cannot be: runs hold spaces only; stay safe
         if (
             separators
             and (kind, previous_kind) != ("feed", "feed")
@@ -287,25 +363,38 @@ def _lines_up(text: str, start: int, end: int, count: int) -> list[tuple[int, in
 
 
 class RunningHeaderDetector:
-    """Finds lines at one edge of the pages that repeat, with variations, on pages of the same parity.
+    """Finds lines at one edge of the pages that repeat, with variations, on the pages around.
 
-    Digits and roman numerals are masked first, so ``12  THE WAR`` and ``14  THE WAR`` are one header;
-    parity is kept apart because books put the title on one side and the chapter on the other.
+    Digits and roman numerals are masked first, so ``12  THE WAR`` and ``14  THE WAR`` are one header.
+    Pages of the same parity are compared apart, because books put the title on one side and the chapter on
+    the other; a line on every page passes that way or page by page (a short report's footer). A line with a
+    number and one without are never one header: a header that carries the page number carries it on every
+    page, and a chapter's title that reads like it has none.
     """
 
     def __init__(self, keys: list[list[str]], rules: FurnitureRules) -> None:
-        self.keys = keys
         self.rules = rules
+        self._pages = len(keys)
+        self._exact = [set(page) for page in keys]
+        # The keys long enough to compare fuzzily, without a number and with one, in page order: each with
+        # its page, and where each page's keys start, so that the keys of a stretch of pages are one slice.
+        self._long_keys = {
+            numbered: _flatten(keys, rules.exact_below, numbered) for numbered in (False, True)
+        }
         self._verdicts: dict[tuple[int, str], bool] = {}
 
-    def similar(self, first: str, second: str) -> bool:
-        """Whether two masked lines are one header with OCR variations."""
-        if len(first) < self.rules.exact_below or len(second) < self.rules.exact_below:
-            return first == second
-        return fuzz.ratio(first, second, score_cutoff=self.rules.similarity) > 0
+    def alike(self, key: str, other: str) -> bool:
+        """Whether two masked lines are one header read differently (short lines must be equal)."""
+        if (
+            len(key) < self.rules.exact_below
+            or len(other) < self.rules.exact_below
+            or ("#" in key) != ("#" in other)
+        ):
+            return key == other
+        return fuzz.ratio(key, other, score_cutoff=self.rules.similarity) > 0
 
     def repeats(self, page: int, key: str) -> bool:
-        """Whether ``key`` at page index ``page`` recurs on enough same-parity pages nearby."""
+        """Whether ``key`` at page index ``page`` recurs on enough pages nearby."""
         verdict = self._verdicts.get((page, key))
         if verdict is None:
             verdict = self._verdicts[page, key] = self._repeats(page, key)
@@ -314,44 +403,96 @@ class RunningHeaderDetector:
     def _repeats(self, page: int, key: str) -> bool:
         if not _TWO_LETTERS.search(key):
             return False  # numbers and dashes alone are for the page-number check
+        holding = self._pages_holding(page, key)
+        return self._recurs(page, holding, stride=2) or self._recurs(page, holding, stride=1)
+
+    def _pages_holding(self, page: int, key: str) -> set[int]:
+        """Which pages near ``page`` hold ``key`` at this edge, exactly or with OCR variations."""
+        reach = 2 * self.rules.window
+        first, last = max(0, page - reach), min(self._pages, page + reach + 1)
+        if len(key) < self.rules.exact_below:
+            return {other for other in range(first, last) if other != page and key in self._exact[other]}
+        keys, owners, starts = self._long_keys["#" in key]
+        low, high = starts[first], starts[last]
+        found = process.extract(
+            key, keys[low:high], scorer=fuzz.ratio, score_cutoff=self.rules.similarity, limit=None
+        )
+        return {owners[low + index] for _, _, index in found} - {page}
+
+    def _recurs(self, page: int, holding: set[int], stride: int) -> bool:
+        """Whether a line recurs every ``stride`` pages: on enough of the pages looked at on one side."""
         total = 1
         supported = False
-        for step in (-2, 2):
+        for step in (-stride, stride):
             seen = matched = 0
             for offset in range(1, self.rules.window + 1):
                 other = page + step * offset
-                if not 0 <= other < len(self.keys):
+                if not 0 <= other < self._pages:
                     break
                 seen += 1
-                if any(self.similar(key, candidate) for candidate in self.keys[other]):
-                    matched += 1
+                matched += other in holding
             total += matched
             supported = supported or (seen > 0 and matched > 0 and matched >= self.rules.min_support * seen)
         return supported and total >= self.rules.min_repeats
 
 
+def _flatten(keys: list[list[str]], shortest: int, numbered: bool) -> tuple[list[str], list[int], list[int]]:
+    """Keys of all pages at least ``shortest`` long, with a number or without; their pages; page starts."""
+    flat: list[str] = []
+    owners: list[int] = []
+    starts: list[int] = []
+    for page, page_keys in enumerate(keys):
+        starts.append(len(flat))
+        for key in page_keys:
+            if len(key) >= shortest and ("#" in key) == numbered:
+                flat.append(key)
+                owners.append(page)
+    starts.append(len(flat))
+    return flat, owners, starts
+
+
 def confirmed_page_numbers(
-    values: list[list[tuple[int, tuple[int, int | None]]]], window: int
+    values: list[list[tuple[int, tuple[int, int | None]]]], witnesses: list[set[int]], window: int
 ) -> list[set[int]]:
     """For each page, the line starts holding a page number that runs in sequence with a nearby page's.
 
-    ``values[page]`` lists ``(line start, (number, total))``; a number is confirmed when a page ``k`` pages
-    away holds the number ``k`` higher (with the same total, if any), so a ``1937`` in the text is not one.
+    ``values[page]`` lists ``(line start, (number, total))`` of the lines holding a number alone;
+    ``witnesses[page]`` the numbers at the outer end of its edge lines (``12   THE WAR``). A number is
+    confirmed when a page ``k`` pages away holds the number ``k`` higher (with the same total, if any), so
+    a ``1937`` in the text is not taken for one.
 
-    >>> confirmed_page_numbers([[(0, (11, None))], [(50, (1937, None))], [(90, (13, None))]], 4)
+    >>> confirmed_page_numbers([[(0, (11, None))], [(50, (1937, None))], [(90, (13, None))]], [set()] * 3, 4)
     [{0}, set(), {90}]
+    >>> confirmed_page_numbers([[(0, (91, None))], []], [set(), {92}], 4)
+    [{0}, set()]
     """
     confirmed: list[set[int]] = [set() for _ in values]
     for page, candidates in enumerate(values):
         for start, (number, total) in candidates:
             for other in range(max(0, page - window), min(len(values), page + window + 1)):
-                if other != page and any(
-                    other_number - number == other - page and other_total == total
-                    for _, (other_number, other_total) in values[other]
+                expected = number + other - page
+                if other != page and (
+                    any(n == expected and t == total for _, (n, t) in values[other])
+                    or (total is None and expected in witnesses[other])
                 ):
                     confirmed[page].add(start)
                     break
     return confirmed
+
+
+def edge_numbers(line: str) -> set[int]:
+    """Numbers standing apart at either end of a line, as page numbers do in a header.
+
+    >>> sorted(edge_numbers("92      THE SYDNEY MORNING HERALD")), sorted(edge_numbers("PREFACE    XIV"))
+    ([92], [14])
+    """
+    numbers = set()
+    for match in _EDGE_NUMBER.finditer(line):
+        token = match.group(1) or match.group(2)
+        value = int(token) if token.isdigit() else roman_to_int(token)
+        if value is not None:
+            numbers.add(value)
+    return numbers
 
 
 # --- the stage ------------------------------------------------------------------------------------------
@@ -361,23 +502,12 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     """Find the pages and their furniture; propose one logged removal for each piece."""
     rules = load_furniture_rules(settings)
     text = document.text
-    pages, separators = split_pages(text, rules)
-    boilerplate = _boilerplate_lines(text, rules)
+    found, boilerplate = find_marked_lines(text, rules)
+    pages, separators = split_pages(text, found, rules)
     if len(pages) > 1:
         document.set_page_starts(document.raw_span(end, end)[0] for _, end in separators)
         _mark_edges(text, pages, rules, boilerplate)
     return _edits(text, pages, separators, boilerplate, rules)
-
-
-def _boilerplate_lines(text: str, rules: FurnitureRules) -> dict[int, tuple[int, str]]:
-    """Every boilerplate line in the text: line start -> (line end, rule)."""
-    if rules.boilerplate is None:
-        return {}
-    found = {}
-    for match in rules.boilerplate.finditer(text):
-        name = rules.boilerplate_names[int(match.lastgroup[1:])] if match.lastgroup else "boilerplate"
-        found[match.start()] = (match.end(), f"boilerplate-{name}")
-    return found
 
 
 def _mark_edges(
@@ -395,11 +525,19 @@ def _mark_edges(
             [
                 (start, value)
                 for start, end in {*candidates(page.top), *candidates(page.bottom)}
-                if (value := page_number_value(text[start:end], rules.page_number_patterns)) is not None
+                if (value := page_number_value(text[start:end], rules)) is not None
             ]
             for page in pages
         ]
-        numbers = confirmed_page_numbers(values, rules.page_number_window)
+        witnesses = [
+            {
+                number
+                for start, end in (*page.top[:depth], *page.bottom[:depth])
+                for number in edge_numbers(text[start:end])
+            }
+            for page in pages
+        ]
+        numbers = confirmed_page_numbers(values, witnesses, rules.page_number_window)
     sides = (("top", HEADER_RULE, rules.running_headers), ("bottom", FOOTER_RULE, rules.running_footers))
     for side, rule, enabled in sides:
         keys = [[mask_numbers(text[s:e]) for s, e in candidates(getattr(page, side))] for page in pages]
@@ -409,24 +547,36 @@ def _mark_edges(
                 side == "top" and detector is not None and _opens_chapter(text, page, rules, detector)
             )
             counted = 0
+            contiguous = True
+            headers_here: list[str] = []
             for start, end in getattr(page, side):
-                if start not in page.furniture:
-                    if start in boilerplate:
-                        page.furniture[start] = boilerplate[start]
-                    elif counted == depth:
-                        break
+                if start in page.furniture:
+                    kind = page.furniture[start][1]
+                elif start in boilerplate:
+                    kind = boilerplate[start][1]
+                elif counted == depth:
+                    break
+                else:
+                    counted += 1
+                    if start in numbers[page.index]:
+                        kind = PAGE_NUMBER_RULE
+                    elif (
+                        detector is not None
+                        and not opens_chapter
+                        and detector.repeats(page.index, key := mask_numbers(text[start:end]))
+                        and not any(detector.alike(key, header) for header in headers_here)
+                    ):
+                        kind = rule
+                        headers_here.append(key)  # a second line like it on this page is a title: it stays
+                    elif _GARBLED_NUMBER.fullmatch(text[start:end]):
+                        contiguous = False  # a page number the OCR misread: keep it, look past it
+                        continue
                     else:
-                        counted += 1
-                        if start in numbers[page.index]:
-                            page.furniture[start] = (end, PAGE_NUMBER_RULE)
-                        elif (
-                            detector is not None
-                            and not opens_chapter
-                            and detector.repeats(page.index, mask_numbers(text[start:end]))
-                        ):
-                            page.furniture[start] = (end, rule)
-                        else:
-                            break
+                        break
+                if not contiguous:
+                    page.inner.setdefault(start, (end, kind))
+                    continue
+                page.furniture[start] = (end, kind)
                 if side == "top":
                     page.top_end = max(page.top_end, end)
                 else:
@@ -454,10 +604,14 @@ def _edits(
     """One edit for each piece of furniture and page break, in the text between the pages' bodies."""
     bodies = [body for page in pages if (body := _body_span(text, page))]
     marked = {start for page in pages for start in page.furniture} if bodies else set()
-    # Boilerplate that is not at a page's edge: the line and its newline. Without any body text, all of it.
+    # Boilerplate away from the page edges, and furniture past a line that stays: the line and its newline.
+    # Without any body text, all boilerplate and nothing else.
+    inner = dict(boilerplate)
+    if bodies:
+        inner.update((start, line) for page in pages for start, line in page.inner.items())
     edits = [
-        Edit(start, _line_end(text, end), "", rule)
-        for start, (end, rule) in boilerplate.items()
+        Edit(start, _standalone_end(text, start, end), "", rule)
+        for start, (end, rule) in inner.items()
         if start not in marked
     ]
     if not bodies:
@@ -477,9 +631,15 @@ def _edits(
             Edit(start, min(following, limit) if rules.page_breaks else _line_end(text, end), "", rule)
         )
     # Between two bodies: the gap becomes one page-break line; each piece of furniture goes by its own rule.
+    next_unit = 0
     for (_, last_end), (next_start, _) in pairwise(bodies):
         gap_start = last_end + 1 if text.startswith("\n", last_end) else last_end
-        gap = [unit for unit in units if gap_start <= unit[0] < next_start]
+        while next_unit < len(units) and units[next_unit][0] < gap_start:
+            next_unit += 1
+        gap = []
+        while next_unit < len(units) and units[next_unit][0] < next_start:
+            gap.append(units[next_unit])
+            next_unit += 1
         edits.extend(_gap_edits(text, gap, gap_start, next_start, rules.page_breaks))
     return edits
 
@@ -502,6 +662,20 @@ def _gap_edits(
             replacement = f"{newline}{PAGE_BREAK}\n"
         edits.append(Edit(span_start, span_end, replacement, rule))
     return edits
+
+
+def _standalone_end(text: str, start: int, end: int) -> int:
+    r"""Where the removal of a line amid other text ends: its newline, and as many of the blank lines after
+    it as there are before it, so that the blank lines it stood between do not add up to a page break.
+
+    >>> text = "a\n\n\nCopyright: X\n\nb"
+    >>> text[:4] + text[_standalone_end(text, 4, 16):]
+    'a\n\n\nb'
+    """
+    before = _BLANK_LINES_BEFORE.search(text, 0, start)[0].count("\n")
+    after = _BLANK_LINES_AFTER.match(text, _line_end(text, end))
+    lines_after = after[0].splitlines(keepends=True)
+    return after.start() + sum(len(line) for line in lines_after[:before])
 
 
 def _line_end(text: str, end: int) -> int:
