@@ -220,13 +220,14 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     edits = [
         Edit(start, end, "", "page-break", note="page break at the text's edge") for start, end in edge_breaks
     ]
-    widths = _page_widths(lines, rules)
+    limits = _page_limits(lines, rules)
     capitalized_blocks = _capitalized_blocks(lines, rules)
+    join_at = rules.threshold + _logit(rules.suggest_below)
     for gap in gaps:
         if gap.decided:
             gap.ending = _line_ending(gap.before.text, rules)
-            gap.score = join_evidence(gap, widths[gap.before.page], capitalized_blocks, rules)
-            gap.join = gap.score > rules.threshold and _confidence(gap, rules) >= rules.suggest_below
+            gap.score = join_evidence(gap, limits[gap.before.page], capitalized_blocks, rules)
+            gap.join = gap.score > rules.threshold and gap.score >= join_at
     spellings = DocumentSpellings(text, rules.dehyphenate.document_lookups)
     run_lengths = _run_lengths(gaps)
     indents = _page_indents(lines)
@@ -251,6 +252,13 @@ def run(document: Document, settings: Settings) -> list[Edit]:
             )
             edits.extend(_keep_break(gap, run_lengths[index], run_lengths[index + 1], paragraph_start, rules))
     return edits
+
+
+def _logit(probability: float) -> float:
+    """The evidence at which the logistic reaches ``probability``."""
+    if probability <= 0 or probability >= 1:
+        return -math.inf if probability <= 0 else math.inf
+    return math.log(probability / (1 - probability))
 
 
 def _confidence(gap: _Gap, rules: ReflowRules) -> float:
@@ -303,8 +311,10 @@ def _page_indents(lines: list[_Line]) -> dict[int, int]:
     return margins
 
 
-def _page_widths(lines: list[_Line], rules: ReflowRules) -> dict[int, int | None]:
-    """Each page's typical width; a short page borrows the document's, a short document has none."""
+def _page_limits(lines: list[_Line], rules: ReflowRules) -> dict[int, tuple[float, float] | None]:
+    """Each page's limits ``(short, full)`` from its typical width: a line is short when it and the next
+    line's first word fit in ``short``, full from ``full``. A short page borrows the document's width; a
+    short document has none (``None``: every line counts as short)."""
     by_page: dict[int, list[int]] = {}
     for line in lines:
         by_page.setdefault(line.page, []).append(line.length)
@@ -312,12 +322,15 @@ def _page_widths(lines: list[_Line], rules: ReflowRules) -> dict[int, int | None
     document_width = (
         typical_width(everything, rules.weighted_quantile) if len(everything) >= rules.min_lines else None
     )
-    return {
-        page: typical_width(lengths, rules.weighted_quantile)
-        if len(lengths) >= rules.min_lines
-        else document_width
-        for page, lengths in by_page.items()
-    }
+    limits = {}
+    for page, lengths in by_page.items():
+        width = (
+            typical_width(lengths, rules.weighted_quantile)
+            if len(lengths) >= rules.min_lines
+            else document_width
+        )
+        limits[page] = None if width is None else (width * (1 - rules.short_margin), width * rules.full_ratio)
+    return limits
 
 
 def _capitalized_blocks(lines: list[_Line], rules: ReflowRules) -> frozenset[int]:
@@ -336,7 +349,7 @@ def _capitalized_blocks(lines: list[_Line], rules: ReflowRules) -> frozenset[int
 
 
 def join_evidence(
-    gap: _Gap, width: int | None, capitalized_blocks: frozenset[int], rules: ReflowRules
+    gap: _Gap, limits: tuple[float, float] | None, capitalized_blocks: frozenset[int], rules: ReflowRules
 ) -> float:
     """Sum the evidence that the break after ``gap.before`` was made by the typesetter, not the author."""
     weights = rules.weights
@@ -347,9 +360,9 @@ def join_evidence(
     length = before.indent + len(a)
     space = b.find(" ")
     first_word = len(b) if space < 0 else space
-    if width is None or length + 1 + first_word <= width * (1 - rules.short_margin):
+    if limits is None or length + 1 + first_word <= limits[0]:
         score += weights.short_line
-    elif length >= width * rules.full_ratio:
+    elif length >= limits[1]:
         score += weights.full_line
     if ending == "word":
         if a[a.rfind(" ") + 1 :].lower() in rules.function_words:
