@@ -61,6 +61,7 @@ def _settings_options(command: Any) -> Any:
             metavar="FILE.KEY=VALUE",
             help="Override one rule for this run, e.g. --set typography.style=straight.",
         ),
+        click.option("--wrap", type=click.IntRange(0), metavar="N", help="Re-wrap paragraphs at N columns."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -68,8 +69,14 @@ def _settings_options(command: Any) -> Any:
 
 
 def _settings(
-    only: tuple[str, ...], skip: tuple[str, ...], rules_dir: Path | None, overrides: tuple[str, ...]
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    rules_dir: Path | None,
+    overrides: tuple[str, ...],
+    wrap: int | None = None,
 ) -> Settings:
+    # --wrap N is an alias of --set reflow.wrap=N.
+    overrides = (*overrides, f"reflow.wrap={wrap}") if wrap is not None else overrides
     return Settings(only=only, skip=skip, rules_dir=rules_dir, overrides=overrides)
 
 
