@@ -39,12 +39,14 @@ from pipeline.core.settings import Settings
 SCHEMES = {"bgn_pcgn": iuliia.BGN_PCGN, "iso9": iuliia.GOST_779}
 TRANSLITERATION_MODES = ("none", "latin", "both")
 
-# A word of a line: letters and digits (OCR reads З as 3, Б as 6) and the bar that stands for I.
-TOKEN = regex.compile(r"[\p{L}\d|]+")
+# A word of a line: letters and digits (OCR reads З as 3, Б as 6), the bar that stands for I, and the
+# marks OCR reads inside a word for С or Ъ: ( and '.
+TOKEN = regex.compile(r"[\p{L}\d|]+(?:[('][\p{L}\d|]+)*")
 CYRILLIC = regex.compile(r"\p{Cyrillic}")
 LATIN = regex.compile(r"\p{Latin}")
 MIXED_SCRIPT_WORD = regex.compile(r"\p{L}*(?:\p{Latin}\p{L}*\p{Cyrillic}|\p{Cyrillic}\p{L}*\p{Latin})\p{L}*")
-ROMAN_NUMERAL = regex.compile(r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+# Roman numerals of two letters or more (one letter may well be a Russian word: C for С, V for У).
+ROMAN_NUMERAL = regex.compile(r"(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 RUSSIAN_WORD = regex.compile(r"[А-ЯЁ]+(?:-[А-ЯЁ]+)*")
 BRACKETED = regex.compile(r"\[[^\]\n]*\]")
 
@@ -117,15 +119,14 @@ class ConfusionModel:
             cost, letters = best[i]
             for length in range(1, min(longest, len(word) - i) + 1):
                 pairs = self.readings.get(word[i : i + length])
-                step = (
-                    (pairs[0][1], pairs[0][0])
-                    if pairs
-                    else (self.substitute, word[i])
-                    if length == 1
-                    else None
-                )
-                if step is not None and cost + step[0] < best[i + length][0]:
-                    best[i + length] = (cost + step[0], letters + step[1])
+                if pairs:
+                    letter, step = pairs[0]
+                elif length == 1:
+                    letter, step = word[i], self.substitute
+                else:
+                    continue
+                if cost + step < best[i + length][0]:
+                    best[i + length] = (cost + step, letters + letter)
         return best[-1][1]
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one model lives per rules setting, for the process
@@ -212,6 +213,16 @@ def transliteration_index(size: int) -> dict[str, str]:
     return index
 
 
+def _same_stem(first: str, second: str) -> bool:
+    """Two forms of one word, as far as a reading goes: they differ only in their last two letters.
+
+    >>> _same_stem("ПРОЛЕТАРИИ", "ПРОЛЕТАРИЙ"), _same_stem("ПЕРЕШЛА", "ПЕРЕЙРА")
+    (True, False)
+    """
+    stem = max(3, min(len(first), len(second)) - 2)
+    return len(first) > 3 and len(second) > 3 and first[:stem] == second[:stem]
+
+
 def _strip_marks(text: str) -> str:
     """Latin letters without diacritics or the apostrophes of soft and hard signs (for comparing)."""
     decomposed = unicodedata.normalize("NFD", text)
@@ -221,8 +232,9 @@ def _strip_marks(text: str) -> str:
 class ScriptRestorer:
     """Everything the stage knows for one rules setting; cached per process, lexicons built on demand."""
 
-    def __init__(self, rules: RuleTable) -> None:
+    def __init__(self, rules: RuleTable, user_dir: Path | None = None) -> None:
         self.rules = rules
+        self.user_dir = user_dir
         self.model = ConfusionModel(rules)
         line = rules.table("line")
         word = rules.table("word")
@@ -242,7 +254,10 @@ class ScriptRestorer:
         self.max_cost_per_letter = word.number("max_cost_per_letter", low=0)
         self.confident_cost_per_letter = word.number("confident_cost_per_letter", low=0)
         self.clear_margin = word.number("clear_margin", low=0.01)
+        self.min_margin = word.number("min_margin", low=0)
+        self.min_word_confidence = word.number("min_word_confidence", low=0, high=1)
         self.confident_cost_allowance = word.number("confident_cost_allowance", low=0)
+        self.lone_word_cost_per_letter = word.number("lone_word_cost_per_letter", low=0)
         self.candidates = word.integer("candidates", low=1)
         self.wide_candidates = word.integer("wide_candidates", low=1)
         self.lookalike_only_confidence = word.number("lookalike_only_confidence", low=0, high=1)
@@ -300,7 +315,7 @@ class ScriptRestorer:
 
     def _search(self, word: str) -> tuple[Reading, ...]:
         """Rescore the lexicon words nearest the word's likeliest Cyrillic readings; widen if none is good."""
-        lexicon = russian_lexicon(self.lexicon_size, user_words())
+        lexicon = russian_lexicon(self.lexicon_size, user_words(self.user_dir))
         found: dict[str, Reading] = {}
         passes = ((self.candidates, 1), (self.wide_candidates, 2))
         for limit, spread in passes:
@@ -346,12 +361,17 @@ class ScriptRestorer:
         confident, confidence = False, 0.0
         if readings:
             best = readings[0]
-            margin = readings[1].score - best.score if len(readings) > 1 else self.clear_margin
+            rival = next(
+                (other for other in readings[1:] if not _same_stem(other.cyrillic, best.cyrillic)), None
+            )
+            margin = rival.score - best.score if rival is not None else self.clear_margin
             per_letter = best.cost / len(best.cyrillic)
             allowed = self.confident_cost_per_letter * len(best.cyrillic) + self.confident_cost_allowance
-            confident = best.cost <= allowed
             shortfall = max(0.0, self.clear_margin - margin) / self.clear_margin
             confidence = round(max(0.0, 1.0 - per_letter - 0.3 * shortfall), 3)
+            confident = (
+                best.cost <= allowed and margin >= self.min_margin and confidence >= self.min_word_confidence
+            )
         return WordVerdict(start, start + len(word), word, english, readings, confident, confidence)
 
     # Lines ----------------------------------------------------------------------------------------------
@@ -403,8 +423,15 @@ class ScriptRestorer:
             yield number, SuspectLine([self.judge(*item) for item in words], cyrillic_letters)
 
     def reads_as_russian(self, line: SuspectLine, beside_russian: bool = False) -> bool:
-        """Most letters find confident Russian readings, few read as English or as a transliteration."""
+        """Most letters find confident Russian readings, few read as English or as a transliteration.
+
+        A word alone on its line has no context, so its reading must be close (``NSDAP`` is no word).
+        """
         verdicts = line.verdicts
+        if len(verdicts) == 1 and not line.cyrillic_letters and not beside_russian:
+            best = verdicts[0].readings[0] if verdicts[0].readings else None
+            if best is None or best.cost > self.lone_word_cost_per_letter * len(best.cyrillic):
+                return False
         total = line.cyrillic_letters + sum(len(verdict.latin) for verdict in verdicts)
         russian = line.cyrillic_letters + sum(
             len(verdict.latin) for verdict in verdicts if verdict.confident and not verdict.english
@@ -520,7 +547,7 @@ class ScriptRestorer:
 
 @lru_cache(maxsize=8)
 def _restorer(rules_dir: Path | None, overrides: tuple[str, ...]) -> ScriptRestorer:
-    return ScriptRestorer(Settings(rules_dir=rules_dir, overrides=overrides).rules("script"))
+    return ScriptRestorer(Settings(rules_dir=rules_dir, overrides=overrides).rules("script"), rules_dir)
 
 
 def restorer(settings: Settings | None = None) -> ScriptRestorer:
