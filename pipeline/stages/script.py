@@ -76,10 +76,11 @@ class WordVerdict:
 
 @dataclass(frozen=True)
 class SuspectLine:
-    """The verdicts on the Latin words of a suspect line, and how many Cyrillic letters it already has."""
+    """A suspect line's Latin words (offset, word, English evidence), its Cyrillic letters, its anchor."""
 
-    verdicts: list[WordVerdict]
+    words: list[tuple[int, str, bool]]
     cyrillic_letters: int
+    anchored: bool
 
 
 class ConfusionModel:
@@ -258,6 +259,7 @@ class ScriptRestorer:
         self.min_word_confidence = word.number("min_word_confidence", low=0, high=1)
         self.confident_cost_allowance = word.number("confident_cost_allowance", low=0)
         self.lone_word_cost_per_letter = word.number("lone_word_cost_per_letter", low=0)
+        self.anchor_cost_per_letter = word.number("anchor_cost_per_letter", low=0)
         self.candidates = word.integer("candidates", low=1)
         self.wide_candidates = word.integer("wide_candidates", low=1)
         self.lookalike_only_confidence = word.number("lookalike_only_confidence", low=0, high=1)
@@ -277,7 +279,9 @@ class ScriptRestorer:
         }
         fixes = rules.table("transliteration_fixes")
         self.transliteration_fixes = {char: fixes.text(char) for char in fixes}
-        self._readings: dict[str, tuple[Reading, ...]] = {}
+        self._readings: dict[tuple[str, bool], tuple[Reading, ...]] = {}
+        self._verdicts: dict[str, tuple[tuple[Reading, ...], bool, float]] = {}
+        self._english: dict[str, bool] = {}
 
     # The words of a line ------------------------------------------------------------------------------
 
@@ -307,28 +311,31 @@ class ScriptRestorer:
                 return True
         return False
 
-    def readings(self, word: str) -> tuple[Reading, ...]:
-        """Russian words the Latin ``word`` may stand for, best first (cached per process)."""
-        if word not in self._readings:
-            self._readings[word] = self._search(word)
-        return self._readings[word]
+    def readings(self, word: str, *, wide: bool = True) -> tuple[Reading, ...]:
+        """Russian words the Latin ``word`` may stand for, best first (cached per process).
 
-    def _search(self, word: str) -> tuple[Reading, ...]:
-        """Rescore the lexicon words nearest the word's likeliest Cyrillic readings; widen if none is good."""
+        The narrow search looks at the nearest few words of about the same length; the wide one, when
+        that finds nothing confident, at many more.
+        """
+        key = (word, wide)
+        if key not in self._readings:
+            self._readings[key] = self._search(word, wide)
+        return self._readings[key]
+
+    def _search(self, word: str, wide: bool) -> tuple[Reading, ...]:
         lexicon = russian_lexicon(self.lexicon_size, user_words(self.user_dir))
-        found: dict[str, Reading] = {}
-        passes = ((self.candidates, 1), (self.wide_candidates, 2))
-        for limit, spread in passes:
-            skeletons = dict.fromkeys(self.model.skeleton(word, groups=groups) for groups in (True, False))
-            for skeleton in skeletons:
-                for candidate in lexicon.nearest(skeleton, spread, limit):
-                    if candidate not in found:
-                        reading = self._reading(word, candidate)
-                        if reading is not None:
-                            found[candidate] = reading
-            best = min(found.values(), key=lambda reading: reading.score, default=None)
+        found = {reading.cyrillic: reading for reading in self.readings(word, wide=False)} if wide else {}
+        if wide:
+            best = next(iter(found.values()), None)
             if best is not None and best.cost <= self.confident_cost_per_letter * len(best.cyrillic):
-                break
+                return tuple(found.values())
+        limit, spread = (self.wide_candidates, 2) if wide else (self.candidates, 1)
+        for skeleton in dict.fromkeys(self.model.skeleton(word, groups=groups) for groups in (True, False)):
+            for candidate in lexicon.nearest(skeleton, spread, limit):
+                if candidate not in found:
+                    reading = self._reading(word, candidate)
+                    if reading is not None:
+                        found[candidate] = reading
         return tuple(sorted(found.values(), key=lambda reading: reading.score))
 
     def _reading(self, word: str, candidate: str) -> Reading | None:
@@ -339,6 +346,12 @@ class ScriptRestorer:
         return Reading(candidate, cost, frequency, round(cost + self.frequency_weight * (7 - frequency), 4))
 
     def english_evidence(self, word: str) -> bool:
+        """Cached ``reads_as_english_only``."""
+        if word not in self._english:
+            self._english[word] = self.reads_as_english_only(word)
+        return self._english[word]
+
+    def reads_as_english_only(self, word: str) -> bool:
         """The word reads as English, and not as a more frequent Russian word in identical letters.
 
         ``TOT`` and ``BCE`` are English and Russian (``ТОТ``, ``ВСЕ``) alike: evidence for neither.
@@ -357,42 +370,53 @@ class ScriptRestorer:
 
     def judge(self, start: int, word: str, english: bool) -> WordVerdict:
         """A Latin word's Russian readings, with a verdict: confident or not, and how much."""
-        readings = () if word in self.acronyms else self.readings(word)
-        confident, confidence = False, 0.0
-        if readings:
-            best = readings[0]
-            rival = next(
-                (other for other in readings[1:] if not _same_stem(other.cyrillic, best.cyrillic)), None
-            )
-            margin = rival.score - best.score if rival is not None else self.clear_margin
-            per_letter = best.cost / len(best.cyrillic)
-            allowed = self.confident_cost_per_letter * len(best.cyrillic) + self.confident_cost_allowance
-            shortfall = max(0.0, self.clear_margin - margin) / self.clear_margin
-            confidence = round(max(0.0, 1.0 - per_letter - 0.3 * shortfall), 3)
-            confident = (
-                best.cost <= allowed and margin >= self.min_margin and confidence >= self.min_word_confidence
-            )
+        if word not in self._verdicts:
+            self._verdicts[word] = self._verdict(word)
+        readings, confident, confidence = self._verdicts[word]
         return WordVerdict(start, start + len(word), word, english, readings, confident, confidence)
+
+    def _verdict(self, word: str) -> tuple[tuple[Reading, ...], bool, float]:
+        readings = () if word in self.acronyms else self.readings(word)
+        if not readings:
+            return readings, False, 0.0
+        best = readings[0]
+        rival = next((other for other in readings[1:] if not _same_stem(other.cyrillic, best.cyrillic)), None)
+        margin = rival.score - best.score if rival is not None else self.clear_margin
+        per_letter = best.cost / len(best.cyrillic)
+        allowed = self.confident_cost_per_letter * len(best.cyrillic) + self.confident_cost_allowance
+        shortfall = max(0.0, self.clear_margin - margin) / self.clear_margin
+        confidence = round(max(0.0, 1.0 - per_letter - 0.3 * shortfall), 3)
+        confident = (
+            best.cost <= allowed and margin >= self.min_margin and confidence >= self.min_word_confidence
+        )
+        return readings, confident, confidence
 
     # Lines ----------------------------------------------------------------------------------------------
 
     def restore_lines(self, text: str) -> Iterator[Edit]:
         """Edits for every line of capitals that is Cyrillic read as Latin.
 
-        A line next to a restored line (the rest of a caption) needs a smaller share of confident words.
+        Only a line with an anchor (a word whose likeliest reading is a Russian word as it stands) is
+        looked up, or a line next to a restored line (the rest of a caption), which also needs a smaller
+        share of confident words.
         """
         lines = dict(self.suspect_lines(text))
+        judged: dict[int, list[WordVerdict]] = {}
         restored: set[int] = set()
         pending = set(lines)
         while pending:
             number = pending.pop()
             line = lines[number]
             beside = number - 1 in restored or number + 1 in restored
-            if self.reads_as_russian(line, beside):
+            if not (line.anchored or beside):
+                continue
+            if number not in judged:
+                judged[number] = [self.judge(*item) for item in line.words]
+            if self.reads_as_russian(judged[number], line.cyrillic_letters, beside):
                 restored.add(number)
                 pending.update(n for n in (number - 1, number + 1) if n in lines and n not in restored)
         for number in sorted(restored):
-            yield from self.line_edits(lines[number].verdicts)
+            yield from self.line_edits(judged[number])
 
     def suspect_lines(self, text: str) -> Iterator[tuple[int, SuspectLine]]:
         """Lines of capitals with a word that may be Cyrillic read as Latin, by line number."""
@@ -420,20 +444,33 @@ class ScriptRestorer:
             total = cyrillic_letters + sum(len(word) for _, word, _ in words)
             if sum(len(word) for _, word, english in words if english) > self.max_english_share * total:
                 continue  # reads as English already: no need to look anything up
-            yield number, SuspectLine([self.judge(*item) for item in words], cyrillic_letters)
+            anchored = cyrillic_letters > 0 or any(self.is_anchor(word) for _, word, _ in words)
+            yield number, SuspectLine(words, cyrillic_letters, anchored)
 
-    def reads_as_russian(self, line: SuspectLine, beside_russian: bool = False) -> bool:
+    def is_anchor(self, word: str) -> bool:
+        """A word with a close Russian reading among the nearest few (``COBETA`` is ``СОВЕТА``).
+
+        A line with no such word is not looked up alone: that keeps names in capitals (``AHEARN``) and
+        English OCR debris from being searched widely, or read as Russian.
+        """
+        if len(word) < self.english_min_length or word in self.acronyms:
+            return False
+        readings = self.readings(word, wide=False)
+        return bool(readings) and readings[0].cost <= self.anchor_cost_per_letter * len(readings[0].cyrillic)
+
+    def reads_as_russian(
+        self, verdicts: list[WordVerdict], cyrillic_letters: int, beside_russian: bool = False
+    ) -> bool:
         """Most letters find confident Russian readings, few read as English or as a transliteration.
 
         A word alone on its line has no context, so its reading must be close (``NSDAP`` is no word).
         """
-        verdicts = line.verdicts
-        if len(verdicts) == 1 and not line.cyrillic_letters and not beside_russian:
+        if len(verdicts) == 1 and not cyrillic_letters and not beside_russian:
             best = verdicts[0].readings[0] if verdicts[0].readings else None
             if best is None or best.cost > self.lone_word_cost_per_letter * len(best.cyrillic):
                 return False
-        total = line.cyrillic_letters + sum(len(verdict.latin) for verdict in verdicts)
-        russian = line.cyrillic_letters + sum(
+        total = cyrillic_letters + sum(len(verdict.latin) for verdict in verdicts)
+        russian = cyrillic_letters + sum(
             len(verdict.latin) for verdict in verdicts if verdict.confident and not verdict.english
         )
         threshold = self.min_russian_share_beside_russian if beside_russian else self.min_russian_share
