@@ -249,6 +249,32 @@ def test_rows_cut_both_texts_where_no_change_crosses(document: Document) -> None
         assert cleaned_rows[row] <= start <= end <= cleaned_ends[row]
 
 
+@pytest.mark.parametrize(
+    ("raw", "stages", "rows", "spans"),
+    [
+        # Text inserted later where a deleted paragraph was takes the raw offset after it: it is in that row.
+        ("\n\na", [[Edit(2, 3, "", "drop")], [Edit(2, 2, "b", "add")]], [0, 2], [(2, 2), (2, 3)]),
+        # A deletion that ends where the row starts stays in the row before, ahead of that text.
+        (
+            "a\n\nb\n",
+            [[Edit(1, 3, "", "drop"), Edit(3, 4, "", "drop")], [Edit(1, 1, "X", "add")]],
+            [0, 1],
+            [(1, 1), (1, 1), (1, 2)],
+        ),
+    ],
+)
+def test_text_inserted_where_a_row_starts_falls_in_that_row_in_the_cleaned_text(
+    raw: str, stages: list[list[Edit]], rows: list[int], spans: list[tuple[int, int]]
+) -> None:
+    """Minimal cases hypothesis found: a point and text inserted there later, in the cleaned text."""
+    document = Document(raw)
+    for stage, edits in zip(("reflow", "ocr"), stages, strict=True):
+        document.apply(stage, edits)
+    found, shifts = cleaned_spans(document.changes)
+    assert found == spans
+    assert cleaned_row_starts(row_starts(raw, document.changes, []), shifts) == rows
+
+
 def test_decisions_live_under_the_rules_folder_given_with_rules(project: Path) -> None:
     change = next(c for c in logged(project) if c.rule == "ocr/doubled-v")
     (project / "mine" / "decisions").mkdir(parents=True)

@@ -27,11 +27,16 @@ class StageShift:
     """How one stage moved offsets: its applied changes as sorted ``(start, end, new_length)`` regions.
 
     An offset strictly inside a replaced region snaps to the region's output; others move by the
-    lengths gained or lost before them.
+    lengths gained or lost before them. Text the stage inserts at an offset goes after a point there (an
+    empty span such as a deletion, or a row start) and before a span starting there, as in the core's
+    offset map, where inserted text takes the raw offset of the text that follows it.
 
     >>> shift = StageShift([(2, 4, 1)])          # "abcdef" -> "abXef"
     >>> shift.start(1), shift.start(3), shift.end(3), shift.start(5)
     (1, 2, 3, 4)
+    >>> shift = StageShift([(2, 2, 1)])          # "abcd" -> "abXcd"
+    >>> shift.start(2), shift.point(2)
+    (3, 2)
     """
 
     def __init__(self, regions: Sequence[tuple[int, int, int]]) -> None:
@@ -52,6 +57,15 @@ class StageShift:
             return self.new_start(index)
         return position + self.shift_before[index]
 
+    def point(self, position: int) -> int:
+        """Where a point at ``position`` lands after the stage: before any text inserted there."""
+        index = bisect_left(self.ends, position)
+        if index < len(self.starts) and self.starts[index] < position:
+            if position < self.ends[index]:
+                return self.new_start(index)
+            index += 1  # the region ends at the point
+        return position + self.shift_before[index]
+
     def end(self, position: int) -> int:
         """Where a span ending at ``position`` ends after the stage (text inserted at its end is outside)."""
         index = bisect_right(self.ends, position)
@@ -60,6 +74,11 @@ class StageShift:
         if index < len(self.starts) and self.starts[index] < position < self.ends[index]:
             return self.new_start(index) + self.lengths[index]
         return position + self.shift_before[index]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Where the span ``start:end`` lies after the stage; an empty span is a point."""
+        new_start = self.point(start) if start == end else self.start(start)
+        return new_start, max(new_start, self.end(end))
 
 
 def cleaned_spans(changes: Sequence[Change]) -> tuple[list[tuple[int, int]], list[StageShift]]:
@@ -81,12 +100,10 @@ def cleaned_spans(changes: Sequence[Change]) -> tuple[list[tuple[int, int]], lis
             start, end = spans[index]
             if end < first_region:  # nothing before the stage's first change moves
                 continue
-            new_start = shift.start(start)
-            spans[index] = (new_start, max(new_start, shift.end(end)))
+            spans[index] = shift.span(start, end)
         for index, change in members:
             if not change.applied:
-                start = shift.start(change.at)
-                spans[index] = (start, max(start, shift.end(change.at + len(change.before))))
+                spans[index] = shift.span(change.at, change.at + len(change.before))
         for region, (index, _) in enumerate(applied):
             start = shift.new_start(region)
             spans[index] = (start, start + shift.lengths[region])
@@ -100,7 +117,7 @@ def cleaned_row_starts(rows: Sequence[int], shifts: Sequence[StageShift]) -> lis
     starts = [0]
     for position in rows[1:]:
         for shift in shifts:
-            position = shift.start(position)
+            position = shift.point(position)
         starts.append(position)
     return starts
 
