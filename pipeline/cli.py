@@ -15,6 +15,7 @@ from pipeline.batch import Outcome, clean_files, find_inputs, read_input, write_
 from pipeline.core import changelog
 from pipeline.core.errors import ScancleanError
 from pipeline.core.settings import STAGE_NAMES, Settings
+from pipeline.eval.command import eval_command
 
 
 class _Command(click.Group):
@@ -162,3 +163,6 @@ def _read_utf8(path: Path) -> str:
         return read_input(path).decode("utf-8")
     except UnicodeDecodeError:
         raise ScancleanError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
+
+
+main.add_command(eval_command)
