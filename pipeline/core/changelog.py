@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, fields
+from dataclasses import fields
 from itertools import groupby
 from typing import Any
 
@@ -35,6 +35,7 @@ _CHANGE_FIELDS = (
     "note",
     "at",
 )
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def sha256_text(text: str) -> str:
@@ -57,8 +58,9 @@ def header(*, source: str, source_sha256: str, raw: str, cleaned: str, **facts: 
 
 
 def change_to_json(change: Change) -> str:
-    record = asdict(change)
-    return json.dumps({name: record[name] for name in _CHANGE_FIELDS}, ensure_ascii=False)
+    # Every field is a plain value, so reading them directly gives what ``asdict`` would, many times faster;
+    # one shared encoder saves building one per change (a log can hold a million changes).
+    return _ENCODER.encode({name: getattr(change, name) for name in _CHANGE_FIELDS})
 
 
 def dump(head: dict[str, Any], changes: Iterable[Change]) -> str:

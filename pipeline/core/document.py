@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from pipeline.core.edits import Change, Edit, splice
@@ -252,8 +251,23 @@ class Document:
 
     def located_changes(self) -> list[Change]:
         """All changes so far with their raw line and page filled in."""
+        # Built field by field rather than with ``dataclasses.replace``, which is several times slower.
         return [
-            replace(change, line=self.raw_line(change.raw_start), page=self.raw_page(change.raw_start))
+            Change(
+                change.id,
+                change.stage,
+                change.rule,
+                change.at,
+                change.raw_start,
+                change.raw_end,
+                change.before,
+                change.after,
+                change.confidence,
+                change.applied,
+                change.note,
+                self.raw_line(change.raw_start),
+                self.raw_page(change.raw_start),
+            )
             for change in self.changes
         ]
 
