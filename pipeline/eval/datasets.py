@@ -16,12 +16,15 @@ Your own pairs: two folders of same-named ``.txt`` files, or a manifest of ``RAW
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
 from pipeline.core.errors import InputError
+
+_NO_GROUND_TRUTH = re.compile("#+")
 
 
 class EvalDataError(InputError):
@@ -89,17 +92,18 @@ def _icdar_document(path: Path, name: str) -> EvalDocument:
     raw, ocr_aligned, gold_aligned = (line[len(p) :] for line, p in zip(lines, prefixes, strict=False))
     if len(ocr_aligned) != len(gold_aligned) or ocr_aligned.replace("@", "") != raw:
         raise EvalDataError(f"{path}: the aligned OCR does not match the OCR input")
+    # An aligned position less the '@' gaps before it is a raw offset.
     unjudged: list[tuple[int, int]] = []
-    position = 0
-    for ocr_char, gold_char in zip(ocr_aligned, gold_aligned, strict=True):
-        if ocr_char == "@":
-            continue
-        if gold_char == "#":
-            if unjudged and unjudged[-1][1] == position:
-                unjudged[-1] = (unjudged[-1][0], position + 1)
-            else:
-                unjudged.append((position, position + 1))
-        position += 1
+    gaps, counted = 0, 0
+    for run in _NO_GROUND_TRUTH.finditer(gold_aligned):
+        gaps += ocr_aligned.count("@", counted, run.start())
+        start = run.start() - gaps
+        gaps += ocr_aligned.count("@", run.start(), run.end())
+        counted = run.end()
+        if unjudged and unjudged[-1][1] == start:  # runs apart only by gold the OCR lacks
+            unjudged[-1] = (unjudged[-1][0], run.end() - gaps)
+        elif run.end() - gaps > start:
+            unjudged.append((start, run.end() - gaps))
     gold = gold_aligned.replace("@", "").replace("#", "")
     return EvalDocument(name, raw, gold, unjudged=tuple(unjudged))
 
