@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
+from rapidfuzz.distance import Levenshtein
 
-from pipeline.eval.align import align, blocks, project_span, source_mask
+from pipeline.eval.align import align, blocks, distance, pieces, project_span, source_mask
 from pipeline.eval.metrics import (
     ErrorRate,
     character_error_rate,
@@ -94,3 +96,18 @@ def test_alignment_pairs_and_projection() -> None:
     assert project_span(aligned, 0, 3) == (0, 3)
     assert project_span(blocks("", "abc"), 0, 0) == (0, 3)
     assert source_mask(blocks("##ab##", "ab"), 2, [True, True, False, False, True, True]) == [False, False]
+
+
+def test_long_texts_are_aligned_between_anchors_with_the_exact_distance() -> None:
+    rng = random.Random(7)
+    vocabulary = ["the", "king", "was", "glad", "hereof", "and", "caused", "combatants", "brought", "Fryer"]
+    gold = " ".join(rng.choice(vocabulary) + str(rng.randrange(1000)) for _ in range(6000))
+    ocr = "".join(
+        rng.choice("ilrnm") if char.isalpha() and rng.random() < 0.05 else char
+        for char in gold
+        if rng.random() > 0.01
+    )
+    assert len(pieces(gold, ocr)) >= 5
+    assert distance(gold, ocr) == Levenshtein.distance(gold, ocr)
+    aligned = blocks(gold, ocr)
+    assert sum(max(b - a, d - c) for tag, a, b, c, d in aligned if tag != "equal") == distance(gold, ocr)

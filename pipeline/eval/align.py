@@ -2,6 +2,12 @@
 
 Kept apart from the metrics and the report, as in dinglehopper: the metrics count what this aligns, the
 change judge and the ``--errors`` listing read the aligned pieces. rapidfuzz computes the operations.
+
+Long texts (a whole book is one ICDAR file) are first cut at anchors: a stretch of 32 characters found
+exactly once in each text, the anchors in the same order in both. The stretches between anchors are
+aligned exactly and the anchors count as equal. This is the optimal alignment whenever an optimal one
+matches the anchors, which unique 32-character stretches all but always are, and it turns minutes into
+a second for a 600,000-character text.
 """
 
 from __future__ import annotations
@@ -14,6 +20,10 @@ from rapidfuzz.distance import Levenshtein
 # A "replace" block has equal lengths on both sides; unequal parts are "insert" or "delete" blocks.
 Block = tuple[str, int, int, int, int]
 
+_ANCHOR_LENGTH = 32
+# Texts up to this long are aligned in one piece; longer ones get an anchor about every this many characters.
+_PIECE = 5000
+
 
 def blocks(source: Sequence[Hashable] | str, destination: Sequence[Hashable] | str) -> list[Block]:
     """The edit operations that turn ``source`` into ``destination``, as blocks.
@@ -22,7 +32,70 @@ def blocks(source: Sequence[Hashable] | str, destination: Sequence[Hashable] | s
     [('equal', 0, 1, 0, 1), ('replace', 1, 2, 1, 2), ('equal', 2, 5, 2, 5), ('replace', 5, 6, 5, 6), \
 ('equal', 6, 8, 6, 8)]
     """
-    return [tuple(op) for op in Levenshtein.opcodes(source, destination)]  # type: ignore[misc]
+    found: list[Block] = []
+    for src_start, src_end, dest_start, dest_end in pieces(source, destination):
+        for tag, a, b, c, d in Levenshtein.opcodes(
+            source[src_start:src_end], destination[dest_start:dest_end]
+        ):
+            found.append((tag, a + src_start, b + src_start, c + dest_start, d + dest_start))
+    return found
+
+
+def distance(source: Sequence[Hashable] | str, destination: Sequence[Hashable] | str) -> int:
+    """The Levenshtein distance, piece by piece between anchors for long texts.
+
+    >>> distance("modern", "modem")
+    2
+    """
+    return sum(
+        Levenshtein.distance(source[a:b], destination[c:d]) for a, b, c, d in pieces(source, destination)
+    )
+
+
+def pieces(
+    source: Sequence[Hashable] | str, destination: Sequence[Hashable] | str
+) -> list[tuple[int, int, int, int]]:
+    """Matching spans ``(src_start, src_end, dest_start, dest_end)`` that cover both texts in order: the
+    stretches between anchors and the anchors themselves. Short texts and lists are one piece."""
+    whole = [(0, len(source), 0, len(destination))]
+    if not isinstance(source, str) or not isinstance(destination, str) or len(source) <= 2 * _PIECE:
+        return whole
+    candidates = []
+    for start in range(_PIECE, len(source) - _ANCHOR_LENGTH, _PIECE):
+        stretch = source[start : start + _ANCHOR_LENGTH]
+        if source.find(stretch) != start or source.find(stretch, start + 1) != -1:
+            continue
+        found = destination.find(stretch)
+        if found != -1 and destination.find(stretch, found + 1) == -1:
+            candidates.append((start, found))
+    result = []
+    src_at = dest_at = 0
+    for start, found in _increasing(candidates):
+        result.append((src_at, start, dest_at, found))
+        result.append((start, start + _ANCHOR_LENGTH, found, found + _ANCHOR_LENGTH))
+        src_at, dest_at = start + _ANCHOR_LENGTH, found + _ANCHOR_LENGTH
+    result.append((src_at, len(source), dest_at, len(destination)))
+    return result
+
+
+def _increasing(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of anchors whose destination positions increase too, without overlapping.
+
+    >>> _increasing([(0, 0), (5000, 90000), (10000, 9000), (15000, 14000)])
+    [(0, 0), (10000, 9000), (15000, 14000)]
+    """
+    length = [1] * len(candidates)
+    previous = [-1] * len(candidates)
+    for i, (_, found) in enumerate(candidates):
+        for j in range(i):
+            if candidates[j][1] + _ANCHOR_LENGTH <= found and length[j] + 1 > length[i]:
+                length[i], previous[i] = length[j] + 1, j
+    chain = []
+    index = max(range(len(candidates)), key=length.__getitem__, default=-1)
+    while index != -1:
+        chain.append(candidates[index])
+        index = previous[index]
+    return chain[::-1]
 
 
 def align(

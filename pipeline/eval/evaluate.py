@@ -104,11 +104,14 @@ def evaluate_document(document: EvalDocument, options: EvalOptions) -> DocumentR
                 Document(document.raw, document.name), ablated, source=document.name, source_sha256=None
             ).text
             without[stage] = scorer.scores(text).cer
-    raw_to_gold = blocks(document.raw, document.gold)
+    judged = [
+        change
+        for change in result.changes
+        if change.stage != "output" and not touches(document.unjudged, change.raw_start, change.raw_end)
+    ]
+    raw_to_gold = blocks(document.raw, document.gold) if judged else []
     verdicts: dict[tuple[str, bool], list[str]] = {}
-    for change in result.changes:
-        if change.stage == "output" or touches(document.unjudged, change.raw_start, change.raw_end):
-            continue
+    for change in judged:
         verdict = judge_change(change, document.raw, document.gold, raw_to_gold, layout=options.layout)
         verdicts.setdefault((change.stage, change.applied), []).append(verdict)
     return DocumentResult(

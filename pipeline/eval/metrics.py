@@ -21,9 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
-from rapidfuzz.distance import Levenshtein
 
-from pipeline.eval.align import differing_runs
+from pipeline.eval.align import differing_runs, distance
 
 _GRAPHEME = regex.compile(r"\X")
 # A word is a run of letters, marks and digits, with inner apostrophes or hyphens; any other mark that is
@@ -106,7 +105,7 @@ def character_error_rate(reference: str, compared: str, *, layout: bool = False)
     """
     reference_units = _characters(normalise(reference, layout=layout))
     compared_units = _characters(normalise(compared, layout=layout))
-    return ErrorRate.of(Levenshtein.distance(reference_units, compared_units), len(reference_units))
+    return ErrorRate.of(distance(reference_units, compared_units), len(reference_units))
 
 
 def word_error_rate(reference: str, compared: str, *, layout: bool = False) -> ErrorRate:
@@ -117,7 +116,7 @@ def word_error_rate(reference: str, compared: str, *, layout: bool = False) -> E
     """
     reference_words = words(normalise(reference, layout=layout))
     compared_words = words(normalise(compared, layout=layout))
-    return ErrorRate.of(Levenshtein.distance(reference_words, compared_words), len(reference_words))
+    return ErrorRate.of(distance(reference_words, compared_words), len(reference_words))
 
 
 def confusions(reference: str, compared: str, *, layout: bool = False) -> Counter[tuple[str, str]]:
