@@ -116,3 +116,13 @@ def test_eval_on_a_shared_set_reports_the_peer_alongside() -> None:
     report = json.loads(out)
     assert report["documents"] == 159
     assert report["total"]["peer"]["cer"]["rate"] < report["total"]["raw"]["cer"]["rate"]
+
+
+def test_worker_processes_give_the_same_report(pair: tuple[Path, Path]) -> None:
+    raw, gold = pair
+    (raw / "second.txt").write_text("Iosif Sta1in\n", encoding="utf-8")
+    (gold / "second.txt").write_text("Iosif Stalin\n", encoding="utf-8")
+    one = invoke("eval", str(raw), str(gold), "--json")[1]
+    two = invoke("eval", str(raw), str(gold), "--json", "-j", "2")[1]
+    assert json.loads(one) == json.loads(two)
+    assert [item["name"] for item in json.loads(two)["files"]] == ["letter", "second"]

@@ -46,7 +46,7 @@ class EvalDocument:
 
 
 def default_data_dir() -> Path:
-    """``../shared/eval`` next to the repository (or next to the installed package's parent)."""
+    """``../shared/eval`` next to the repository checkout this package runs from (else use ``--data-dir``)."""
     return Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.api import clean_document
 from pipeline.core.document import Document
@@ -93,13 +93,7 @@ def evaluate_document(document: EvalDocument, options: EvalOptions) -> DocumentR
     without = {}
     if options.ablate:
         for stage in settings.stages():
-            ablated = Settings(
-                only=settings.only,
-                skip=(*settings.skip, stage),
-                rules_dir=settings.rules_dir,
-                overrides=settings.overrides,
-                decisions=settings.decisions,
-            )
+            ablated = replace(settings, skip=(*settings.skip, stage))
             text = clean_document(
                 Document(document.raw, document.name), ablated, source=document.name, source_sha256=None
             ).text

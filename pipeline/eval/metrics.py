@@ -27,7 +27,7 @@ from pipeline.eval.align import differing_runs, distance
 _GRAPHEME = regex.compile(r"\X")
 # A word is a run of letters, marks and digits, with inner apostrophes or hyphens; any other mark that is
 # not a space is a word of its own, so a lost comma is one word error, as in dinglehopper.
-_WORD = regex.compile(r"[\w]+(?:['’\-][\w]+)*|[^\w\s]")
+_WORD = regex.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 _SOFT_LINE_END_HYPHEN = regex.compile(r"(?<=\p{L})-[ \t]*\r?\n[ \t]*(?=\p{Ll})")
 _WHITESPACE = regex.compile(r"\s+")
 
