@@ -76,8 +76,9 @@ def change_to_json(change: Change) -> str:
 
 def dump(head: dict[str, Any], changes: Iterable[Change]) -> str:
     """The whole log as text: header line, then the changes in the order they were made."""
-    lines = [json.dumps(head, ensure_ascii=False), *(change_to_json(change) for change in changes)]
-    return "\n".join(lines) + "\n"
+    lines = [json.dumps(head, ensure_ascii=False), *(change_to_json(change) for change in changes), ""]
+    # The empty last line gives the final newline without copying the whole log once more.
+    return "\n".join(lines)
 
 
 def parse(text: str, where: str = "change log") -> tuple[dict[str, Any], list[Change]]:

@@ -133,7 +133,7 @@ class OffsetMap:
             return position, raw_start + position - cur_start
         return cur_end, raw_end
 
-    def replace_spans(self, spans: list[tuple[int, int, int, int, int]]) -> None:
+    def replace_spans(self, spans: Iterable[tuple[int, int, int, int, int]]) -> None:
         """Record applied changes: sorted ``(start, end, raw_start, raw_end, new_length)`` as located."""
         pieces = self._pieces
         out = _Pieces()
@@ -251,8 +251,7 @@ class Document:
         decisions = decisions or {}
         ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
         changes: list[Change] = []
-        replacements: list[tuple[int, int, str]] = []
-        spans: list[tuple[int, int, int, int, int]] = []
+        any_applied = False
         proposed_end = 0
         applied_end = 0
         rule_names: dict[str, str] = {}
@@ -277,8 +276,7 @@ class Document:
                 applied, note = False, _join_notes(note, "overlaps an earlier change of this stage")
             if applied:
                 applied_end = end
-                replacements.append((start, end, after))
-                spans.append((start, end, raw_start, raw_end, len(after)))
+                any_applied = True
             changes.append(
                 Change(
                     id=change_id,
@@ -294,9 +292,13 @@ class Document:
                     note=note,
                 )
             )
-        if replacements:
-            self.text = splice(text, replacements)
-            self._map.replace_spans(spans)
+        if any_applied:
+            # Read from the changes rather than kept in lists of their own: a stage may make millions.
+            applied = [change for change in changes if change.applied]
+            self.text = splice(text, ((c.at, c.at + len(c.before), c.after) for c in applied))
+            self._map.replace_spans(
+                (c.at, c.at + len(c.before), c.raw_start, c.raw_end, len(c.after)) for c in applied
+            )
         self.changes.extend(changes)
         return changes
 
