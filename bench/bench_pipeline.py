@@ -38,7 +38,7 @@ import ftfy
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.batch import clean_files  # noqa: E402
+from pipeline.cli import main as cli_main  # noqa: E402
 from pipeline.core import changelog  # noqa: E402
 from pipeline.core.document import Document  # noqa: E402
 from pipeline.core.edits import Edit  # noqa: E402
@@ -224,27 +224,27 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def scaling(corpus: str, files: int, settings: Settings) -> dict[str, Any]:
-    """Wall-clock and CPU seconds of cleaning a folder of ``files`` files with one and with two workers."""
+def scaling(corpus: str, files: int, *, stand_in: bool = False) -> dict[str, Any]:
+    """Wall-clock and CPU seconds of ``scanclean run`` on a folder of ``files`` files with ``-j 1`` and
+    ``-j 2``, each run a fresh process as a user starts it; then a run without ``--force``."""
     with tempfile.TemporaryDirectory() as folder:
-        sources = []
+        raw = Path(folder) / "raw"
+        raw.mkdir()
         size = len(corpus) // files
         for index in range(files):
-            path = Path(folder) / "raw" / f"part{index:02d}.txt"
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(corpus[index * size : (index + 1) * size], encoding="utf-8")
-            sources.append(path)
+            (raw / f"part{index:02d}.txt").write_text(
+                corpus[index * size : (index + 1) * size], encoding="utf-8"
+            )
         seconds, cpu = {}, {}
         for jobs in (1, 2):
-            cpu_before = _cpu_seconds()
-            began = time.perf_counter()
-            outcomes = list(clean_files(sources, Path(folder) / f"out{jobs}", settings, jobs=jobs))
-            seconds[jobs] = time.perf_counter() - began
-            cpu[jobs] = _cpu_seconds() - cpu_before
-            assert not any(outcome.error for outcome in outcomes), outcomes
+            seconds[jobs], cpu[jobs] = _run_cli(
+                raw, Path(folder) / f"out{jobs}", "-j", str(jobs), stand_in=stand_in
+            )
+        # Inputs unchanged since their outputs were written: every file should be skipped.
+        incremental, _ = _run_cli(raw, Path(folder) / "out1", stand_in=stand_in, force=False)
         same = all(
             (Path(folder) / "out1" / p.name).read_bytes() == (Path(folder) / "out2" / p.name).read_bytes()
-            for p in sources
+            for p in raw.iterdir()
         )
     return {
         "files": files,
@@ -254,13 +254,33 @@ def scaling(corpus: str, files: int, settings: Settings) -> dict[str, Any]:
         # CPU seconds of -j 2 (workers included) over -j 1: the cost of going parallel, whatever else runs.
         "cpu_ratio": cpu[2] / cpu[1],
         "identical_outputs": same,
+        "incremental_seconds": incremental,
     }
 
 
+def _run_cli(raw: Path, out: Path, *options: str, stand_in: bool, force: bool = True) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (workers included) of one ``scanclean run`` in a fresh process."""
+    command = [
+        sys.executable,
+        __file__,
+        *(["--stand-in"] * stand_in),
+        "--cli",
+        "run",
+        str(raw),
+        "-o",
+        str(out),
+    ]
+    command += [*options, *(["--force"] * force)]
+    cpu_before = _cpu_seconds()
+    began = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - began, _cpu_seconds() - cpu_before
+
+
 def _cpu_seconds() -> float:
-    """User and system CPU seconds of this process and its finished children (the pool's workers)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    """User and system CPU seconds of the finished child processes (and the workers they waited for)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -276,7 +296,12 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cli", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cli:
+        with stand_in_reflow() if args.stand_in else contextlib.nullcontext():
+            cli_main(args.cli)
+        return
     if args.memory_child:
         with stand_in_reflow() if args.stand_in else contextlib.nullcontext():
             memory_child(args.memory_child)
@@ -335,8 +360,7 @@ def main() -> None:
                 f"+{memory['growth_bytes'] / MB:.0f} MB = {memory['ratio']:.1f}x the input (must be < 10x)"
             )
 
-    with stand_in_reflow() if args.stand_in else contextlib.nullcontext():
-        figures["scaling"] = scaling(corpus, args.files, settings)
+    figures["scaling"] = scaling(corpus, args.files, stand_in=args.stand_in)
     run = figures["scaling"]
     which = " (reflow: stand-in)" if args.stand_in else ""
     print(
@@ -344,7 +368,8 @@ def main() -> None:
         f"-j 2 {run['j2_seconds']:.1f} s, "
         f"speed-up {run['speedup']:.2f}x (must be >= 1.7 on 2 free cores); CPU time -j 2 / -j 1 "
         f"{run['cpu_ratio']:.2f} (on 2 free cores about {2 / run['cpu_ratio']:.2f}x); "
-        f"outputs identical: {run['identical_outputs']}"
+        f"outputs identical: {run['identical_outputs']}\n"
+        f"the same run again without --force (all up to date): {run['incremental_seconds']:.2f} s"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
