@@ -237,11 +237,11 @@ def scaling(corpus: str, files: int, *, stand_in: bool = False) -> dict[str, Any
             )
         seconds, cpu = {}, {}
         for jobs in (1, 2):
-            seconds[jobs], cpu[jobs] = _run_cli(
+            seconds[jobs], cpu[jobs], _ = _run_cli(
                 raw, Path(folder) / f"out{jobs}", "-j", str(jobs), stand_in=stand_in
             )
         # Inputs unchanged since their outputs were written: every file should be skipped.
-        incremental, _ = _run_cli(raw, Path(folder) / "out1", stand_in=stand_in, force=False)
+        incremental, _, summary = _run_cli(raw, Path(folder) / "out1", stand_in=stand_in, force=False)
         same = all(
             (Path(folder) / "out1" / p.name).read_bytes() == (Path(folder) / "out2" / p.name).read_bytes()
             for p in raw.iterdir()
@@ -255,11 +255,15 @@ def scaling(corpus: str, files: int, *, stand_in: bool = False) -> dict[str, Any
         "cpu_ratio": cpu[2] / cpu[1],
         "identical_outputs": same,
         "incremental_seconds": incremental,
+        "incremental_summary": summary,
     }
 
 
-def _run_cli(raw: Path, out: Path, *options: str, stand_in: bool, force: bool = True) -> tuple[float, float]:
-    """Wall-clock and CPU seconds (workers included) of one ``scanclean run`` in a fresh process."""
+def _run_cli(
+    raw: Path, out: Path, *options: str, stand_in: bool, force: bool = True
+) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds (workers included) of one ``scanclean run`` in a fresh process, and the
+    summary line it printed."""
     command = [
         sys.executable,
         __file__,
@@ -273,8 +277,8 @@ def _run_cli(raw: Path, out: Path, *options: str, stand_in: bool, force: bool = 
     command += [*options, *(["--force"] * force)]
     cpu_before = _cpu_seconds()
     began = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - began, _cpu_seconds() - cpu_before
+    finished = subprocess.run(command, check=True, capture_output=True, text=True)
+    return time.perf_counter() - began, _cpu_seconds() - cpu_before, finished.stderr.strip()
 
 
 def _cpu_seconds() -> float:
@@ -369,7 +373,8 @@ def main() -> None:
         f"speed-up {run['speedup']:.2f}x (must be >= 1.7 on 2 free cores); CPU time -j 2 / -j 1 "
         f"{run['cpu_ratio']:.2f} (on 2 free cores about {2 / run['cpu_ratio']:.2f}x); "
         f"outputs identical: {run['identical_outputs']}\n"
-        f"the same run again without --force (all up to date): {run['incremental_seconds']:.2f} s"
+        f"the same run again without --force: {run['incremental_seconds']:.2f} s "
+        f"({run['incremental_summary']})"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
