@@ -16,6 +16,7 @@ from pipeline.batch import Outcome, clean_files, find_inputs, read_input, write_
 from pipeline.core import changelog
 from pipeline.core.errors import ScancleanError
 from pipeline.core.settings import STAGE_NAMES, Settings
+from pipeline.eval.command import eval_command
 from pipeline.review import command as review_command
 from pipeline.review.decisions import stale_decisions, with_decisions
 
@@ -209,3 +210,4 @@ def _read_utf8(path: Path) -> str:
 
 main.add_command(review_command.review)
 main.add_command(review_command.diff)
+main.add_command(eval_command)

@@ -17,10 +17,10 @@ STRUCTURE = {
     ("To the people's commissars of internal affairs,", "and to the heads of NKVD directorates"),
     # An archive stamp under the telegram.
     ("Additionally printed", "two cop. 8.11.1956 g."),
-    # Captions of the two election posters (their Cyrillic is the script stage's business).
-    (" at a Meeting of Voters of the", " NEPBLIH KANAMUAY B QENYTATH"),
-    ("BEPXOBHOIO COBETA PCOCP", "poster one"),
-    ("BEPXOBHOTO COBETA PCOCHP", "poster two"),
+    # Captions of the two election posters, as the script stage restores them.
+    (" at a Meeting of Voters of the", " ПЕРВЫЙ КАНДИДАТ В ДЕПУТАТЫ"),
+    ("ВЕРХОВНОГО СОВЕТА РСФСР", "poster one"),
+    ("ВЕРХОВНОГО СОВЕТА РСФСР", "poster two"),
     # A signature and a place line (`OR` is Oregon, not the word `or`).
     ("Notes prepared by", "Tim Davenport"),
     ("Corvallis, OR", "May 22, 2007"),

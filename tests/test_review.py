@@ -139,9 +139,10 @@ def test_the_terminal_review_groups_by_stage_and_marks_each_change_in_its_raw_li
     code, out, _ = invoke("review", "cleaned/letters.changes.jsonl")
     assert code == 0 and "\x1b[" not in out  # plain when piped
     changes = logged(project)
+    suggestions = sum(not c.applied for c in changes)
     assert out.splitlines()[0] == (
         f"letters.txt: {len(changes)} of {len(changes)} changes shown "
-        f"({sum(c.applied for c in changes)} applied, {sum(not c.applied for c in changes)} suggestion)"
+        f"({sum(c.applied for c in changes)} applied, {suggestions} suggestion{'s' * (suggestions != 1)})"
     )
     headings = [line for line in out.splitlines() if line and not line.startswith(" ")][1:]
     assert [h.split(" ")[0] for h in headings] == list(dict.fromkeys(c.stage for c in changes))

@@ -13,9 +13,9 @@ Conventions stages rely on:
 from __future__ import annotations
 
 import hashlib
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pipeline.core.edits import Change, Edit, splice
@@ -32,6 +32,50 @@ _ID_CONTEXT = 24
 _Piece = tuple[int, int, int, int, bool]
 
 
+class _Pieces:
+    """The pieces of an offset map in flat arrays: 33 bytes a piece, where a tuple of int objects takes
+    over 200 (a scan with a change every line holds a piece or two a line)."""
+
+    __slots__ = ("copied", "cur_ends", "cur_starts", "raw_ends", "raw_starts")
+
+    def __init__(self) -> None:
+        self.cur_starts = array("q")
+        self.cur_ends = array("q")
+        self.raw_starts = array("q")
+        self.raw_ends = array("q")
+        self.copied = bytearray()
+
+    def append(self, piece: _Piece) -> None:
+        cur_start, cur_end, raw_start, raw_end, copied = piece
+        self.cur_starts.append(cur_start)
+        self.cur_ends.append(cur_end)
+        self.raw_starts.append(raw_start)
+        self.raw_ends.append(raw_end)
+        self.copied.append(copied)
+
+    def extend_shifted(self, other: _Pieces, start: int, stop: int, shift: int) -> None:
+        """Append ``other``'s pieces ``start`` to ``stop``, their current spans moved by ``shift``."""
+        if start >= stop:
+            return
+        self.cur_starts.extend([offset + shift for offset in other.cur_starts[start:stop]])
+        self.cur_ends.extend([offset + shift for offset in other.cur_ends[start:stop]])
+        self.raw_starts.extend(other.raw_starts[start:stop])
+        self.raw_ends.extend(other.raw_ends[start:stop])
+        self.copied.extend(other.copied[start:stop])
+
+    def __getitem__(self, index: int) -> _Piece:
+        return (
+            self.cur_starts[index],
+            self.cur_ends[index],
+            self.raw_starts[index],
+            self.raw_ends[index],
+            bool(self.copied[index]),
+        )
+
+    def __len__(self) -> int:
+        return len(self.copied)
+
+
 class OffsetMap:
     """Where each stretch of the current text came from in the raw text.
 
@@ -42,12 +86,14 @@ class OffsetMap:
 
     def __init__(self, raw_length: int) -> None:
         self._raw_length = raw_length
-        self._set([(0, raw_length, 0, raw_length, True)])
+        pieces = _Pieces()
+        pieces.append((0, raw_length, 0, raw_length, True))
+        self._set(pieces)
 
-    def _set(self, pieces: list[_Piece]) -> None:
+    def _set(self, pieces: _Pieces) -> None:
         self._pieces = pieces
-        self._cur_starts = [p[0] for p in pieces]
-        self._cur_ends = [p[1] for p in pieces]
+        self._cur_starts = pieces.cur_starts
+        self._cur_ends = pieces.cur_ends
 
     def locate(self, start: int, end: int) -> tuple[int, int, int, int]:
         """Return ``(start, end, raw_start, raw_end)``, the span widened to whole earlier changes.
@@ -87,10 +133,10 @@ class OffsetMap:
             return position, raw_start + position - cur_start
         return cur_end, raw_end
 
-    def replace_spans(self, spans: list[tuple[int, int, int, int, int]]) -> None:
+    def replace_spans(self, spans: Iterable[tuple[int, int, int, int, int]]) -> None:
         """Record applied changes: sorted ``(start, end, raw_start, raw_end, new_length)`` as located."""
         pieces = self._pieces
-        out: list[_Piece] = []
+        out = _Pieces()
         shift = 0
         index = 0
         current: _Piece | None = None
@@ -105,6 +151,10 @@ class OffsetMap:
         for start, end, raw_start, raw_end, new_length in spans:
             # Pieces that end at or before the change stay before it; a copied piece it cuts is split.
             while True:
+                if current is None:
+                    stop = bisect_right(pieces.cur_ends, start, index)
+                    out.extend_shifted(pieces, index, stop, shift)
+                    index = stop
                 current = current or next_piece()
                 if current is None:
                     break
@@ -133,13 +183,10 @@ class OffsetMap:
                 break
             out.append((start + shift, start + shift + new_length, raw_start, raw_end, False))
             shift += new_length - (end - start)
-        while True:
-            current = current or next_piece()
-            if current is None:
-                break
+        if current is not None:
             cur_start, cur_end, piece_raw_start, piece_raw_end, copied = current
             out.append((cur_start + shift, cur_end + shift, piece_raw_start, piece_raw_end, copied))
-            current = None
+        out.extend_shifted(pieces, index, len(pieces), shift)
         self._set(out)
 
 
@@ -161,8 +208,8 @@ class Document:
         self.facts: dict[str, Any] = {}
         self._map = OffsetMap(len(raw))
         self._id_counts: dict[str, int] = {}
-        self._page_starts: list[int] | None = None
-        self._line_starts: list[int] | None = None
+        self._page_starts: Sequence[int] | None = None
+        self._line_starts: Sequence[int] | None = None
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw span that ``text[start:end]`` stands for (widened to whole earlier changes)."""
@@ -176,18 +223,21 @@ class Document:
     def raw_line(self, raw_offset: int) -> int:
         """1-based line of the raw text that ``raw_offset`` falls on."""
         if self._line_starts is None:
-            self._line_starts = [0, *_offsets_after(self.raw, "\n")]
+            self._line_starts = _offsets_after(self.raw, "\n", array("q", [0]))
         return bisect_right(self._line_starts, raw_offset)
 
     def page_starts(self) -> list[int]:
         """Raw offsets where pages 2, 3, ... begin: as the furniture stage found them, else form feeds."""
-        if self._page_starts is None:
-            self._page_starts = _offsets_after(self.raw, PAGE_BREAK)
-        return self._page_starts
+        return list(self._pages())
 
     def raw_page(self, raw_offset: int) -> int:
         """1-based page of the raw text that ``raw_offset`` falls on."""
-        return bisect_right(self.page_starts(), raw_offset) + 1
+        return bisect_right(self._pages(), raw_offset) + 1
+
+    def _pages(self) -> Sequence[int]:
+        if self._page_starts is None:
+            self._page_starts = _offsets_after(self.raw, PAGE_BREAK)
+        return self._page_starts
 
     def apply(
         self,
@@ -208,10 +258,10 @@ class Document:
         decisions = decisions or {}
         ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
         changes: list[Change] = []
-        replacements: list[tuple[int, int, str]] = []
-        spans: list[tuple[int, int, int, int, int]] = []
+        any_applied = False
         proposed_end = 0
         applied_end = 0
+        rule_names: dict[str, str] = {}
         for edit in ordered:
             if not 0 <= edit.start <= edit.end <= len(text):
                 raise StageError(f"{stage}/{edit.rule}: span {edit.start}:{edit.end} outside the text")
@@ -224,15 +274,16 @@ class Document:
             start, end, raw_start, raw_end = self._map.locate(edit.start, edit.end)
             before = text[start:end]
             after = text[start : edit.start] + edit.replacement + text[edit.end : end]
-            rule = f"{stage}/{edit.rule}"
+            rule = rule_names.get(edit.rule)
+            if rule is None:  # one string a rule, not one a change
+                rule = rule_names[edit.rule] = f"{stage}/{edit.rule}"
             change_id = self._change_id(rule, before, after, raw_start, raw_end)
             applied, note = _decide(edit, decisions.get(change_id), min_confidence)
             if applied and start < applied_end:
                 applied, note = False, _join_notes(note, "overlaps an earlier change of this stage")
             if applied:
                 applied_end = end
-                replacements.append((start, end, after))
-                spans.append((start, end, raw_start, raw_end, len(after)))
+                any_applied = True
             changes.append(
                 Change(
                     id=change_id,
@@ -243,23 +294,46 @@ class Document:
                     raw_end=raw_end,
                     before=before,
                     after=after,
-                    confidence=round(edit.confidence, 4),
+                    confidence=_rounded(edit.confidence),
                     applied=applied,
                     note=note,
                 )
             )
-        if replacements:
-            self.text = splice(text, replacements)
-            self._map.replace_spans(spans)
+        if any_applied:
+            # Read from the changes rather than kept in lists of their own: a stage may make millions.
+            applied = [change for change in changes if change.applied]
+            self.text = splice(text, ((c.at, c.at + len(c.before), c.after) for c in applied))
+            self._map.replace_spans(
+                (c.at, c.at + len(c.before), c.raw_start, c.raw_end, len(c.after)) for c in applied
+            )
         self.changes.extend(changes)
         return changes
 
     def located_changes(self) -> list[Change]:
-        """All changes so far with their raw line and page filled in."""
-        return [
-            replace(change, line=self.raw_line(change.raw_start), page=self.raw_page(change.raw_start))
-            for change in self.changes
-        ]
+        """All changes so far with their raw line and page filled in.
+
+        The document's own list is updated in place, so that a scan with a million changes does not hold
+        two copies of each at the end of a run.
+        """
+        changes = self.changes
+        for index, change in enumerate(changes):
+            # Built field by field rather than with ``dataclasses.replace``, which is several times slower.
+            changes[index] = Change(
+                change.id,
+                change.stage,
+                change.rule,
+                change.at,
+                change.raw_start,
+                change.raw_end,
+                change.before,
+                change.after,
+                change.confidence,
+                change.applied,
+                change.note,
+                self.raw_line(change.raw_start),
+                self.raw_page(change.raw_start),
+            )
+        return list(changes)
 
     def _change_id(self, rule: str, before: str, after: str, raw_start: int, raw_end: int) -> str:
         """An id that survives edits elsewhere in the scan: what changed and the raw text around it."""
@@ -283,9 +357,18 @@ def _decide(edit: Edit, decision: bool | None, min_confidence: float) -> tuple[b
     return edit.applied, edit.note
 
 
-def _offsets_after(text: str, char: str) -> list[int]:
-    """Offsets just after each occurrence of ``char``: where lines or pages begin."""
-    offsets = []
+def _rounded(confidence: float) -> float:
+    """The confidence to 4 places; the same float object when rounding leaves it as it is (saves memory)."""
+    rounded = round(confidence, 4)
+    return confidence if rounded == confidence else rounded
+
+
+def _offsets_after(text: str, char: str, offsets: array | None = None) -> array:
+    """Offsets just after each occurrence of ``char`` (added to ``offsets``): where lines or pages begin.
+
+    A flat array, as a scan has a line start every few dozen characters.
+    """
+    offsets = array("q") if offsets is None else offsets
     position = text.find(char)
     while position != -1:
         offsets.append(position + 1)

@@ -1,0 +1,1 @@
+"""Evaluation against ground truth: alignment, metrics, loaders, report, ``scanclean eval``."""
