@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
-from pipeline.core.lexicon import user_words
+from pipeline.core.lexicon import user_words, zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
 
@@ -142,11 +142,11 @@ class Lexicon:
     def __init__(self, min_zipf: float, trusted_zipf: float, index_words: int) -> None:
         frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
         self.zipf = {
-            word: zipf
+            word: value
             for word, frequency in frequencies.items()
-            if (zipf := math.log10(frequency) + 9) >= min_zipf and word.isalpha()
+            if (value := math.log10(frequency) + 9) >= min_zipf and word.isalpha()
         }
-        self.trusted = frozenset(word for word, zipf in self.zipf.items() if zipf >= trusted_zipf)
+        self.trusted = frozenset(word for word, value in self.zipf.items() if value >= trusted_zipf)
         self._index_words = index_words
         self._index: dict[str, list[str]] | None = None
 
@@ -206,6 +206,15 @@ def _channel(rules: RuleTable) -> Channel:
     )
 
 
+@lru_cache(maxsize=16)
+def _score_cache(rules: RuleTable) -> dict[tuple[str, str, bool], dict[str, float]]:
+    return {}
+
+
+def _second(pair: tuple[str, float]) -> float:
+    return pair[1]
+
+
 class WordRepairer:
     """Judges the unknown words of one document against candidates; caches verdicts by word and context."""
 
@@ -227,6 +236,8 @@ class WordRepairer:
             "capitalised": rules.number("unknown_capitalised_zipf"),
             "upper": rules.number("unknown_upper_zipf"),
         }
+        self.long_length = rules.integer("trusted_long_length", low=1)
+        self.long_zipf = rules.number("trusted_long_zipf", low=0)
         self.expansions = self._confusions_by_ocr()
         self.capital_misreadings = {
             (t, o) for o, t in self.channel.table if len(t) == len(o) == 1 and t.isupper()
@@ -249,6 +260,8 @@ class WordRepairer:
         lower = token.lower()
         if lower in trusted or lower in self.extra_words:
             return True
+        if len(token) >= self.long_length and self.lexicon.zipf.get(lower, 0.0) >= self.long_zipf:
+            return True  # long misreadings are seldom words: a long rare word is taken as written
         base = regex.split(r"['’]", lower, maxsplit=1)[0]
         return base != lower and (base in trusted or base in self.extra_words)
 
@@ -282,6 +295,20 @@ class WordRepairer:
             return None
         return Verdict(best, posterior, tuple(posteriors[1:]))
 
+    def foreign(self, token: str, neighbours: tuple[str, ...]) -> bool:
+        """A common word of another language next to another word of it (``Londres sont belles``).
+
+        OCR errors are often words of some language (``havo``, ``aro``): a neighbour more common in
+        that language than in English is what tells a quotation from a misreading.
+        """
+        floor = self.rules.number("other_language_zipf")
+        others = [word.lower() for word in neighbours]
+        return any(
+            zipf(token.lower(), language) >= floor
+            and any(zipf(word, language) >= max(floor, zipf(word)) for word in others)
+            for language in self.rules.strings("other_languages")
+        )
+
     def _own_score(self, token: str, case: str) -> float:
         """Prior that the token is what the author wrote: lexicon, case, the document's own use."""
         lower = token.lower()
@@ -297,6 +324,14 @@ class WordRepairer:
         return prior
 
     def _candidate_scores(self, token: str, case: str, name_context: bool) -> dict[str, float]:
+        """Every candidate's score; they depend on the rules alone, so they are kept for the process."""
+        cache = _score_cache(self.rules)
+        key = (token, case, name_context)
+        if key not in cache:
+            cache[key] = self._score_candidates(token, case, name_context)
+        return dict(cache[key])
+
+    def _score_candidates(self, token: str, case: str, name_context: bool) -> dict[str, float]:
         """Score every candidate within reach: confusions undone, and near words from the index."""
         rules = self.rules
         zipf = self.lexicon.zipf
@@ -309,8 +344,10 @@ class WordRepairer:
         # each source gives at most max_candidates words.
         most = rules.integer("max_candidates", low=1)
         reached: dict[str, float] = {}
-        for variant, cost in self._expand(token, rules.integer("max_confusions", low=0)).items():
-            for word in _deletes(variant.lower(), 1):
+        variants = sorted(self._expand(token, rules.integer("max_confusions", low=0)).items(), key=_second)
+        for rank, (variant, cost) in enumerate(variants):
+            # The cheapest spellings may also carry one letter too many (`tbee`): try them less one.
+            for word in _deletes(variant.lower(), 1 if rank < most else 0):
                 if word in zipf and word != lower:
                     estimate = zipf[word] - cost - (len(variant) - len(word)) * self.channel.insertion
                     reached[word] = max(estimate, reached.get(word, -math.inf))
@@ -404,6 +441,17 @@ def _split_at_line_end(text: str, start: int, end: int) -> bool:
     return before.endswith("-\n")
 
 
+def _neighbours(text: str, start: int, end: int) -> tuple[str, ...]:
+    """The words either side of a token, within its line.
+
+    >>> _neighbours("Paris et Londres sont belles", 17, 21)
+    ('Londres', 'belles')
+    """
+    before = TOKEN.findall(text[max(0, start - 40) : start].rpartition("\n")[2])
+    after = TOKEN.findall(text[end : end + 40].partition("\n")[0])
+    return tuple(before[-1:] + after[:1])
+
+
 def _name_context(text: str, start: int, end: int) -> bool:
     """Mid-sentence and before a capitalised word: where a first name stands (``losif Stalin``)."""
     before = text[max(0, start - 3) : start].rstrip(" \t\"'“‘(")
@@ -436,7 +484,7 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         if _split_at_line_end(text, start, end):
             continue
         verdict = repairer.judge(token, _name_context(text, start, end))
-        if verdict is None:
+        if verdict is None or repairer.foreign(token, _neighbours(text, start, end)):
             continue
         others = ", ".join(f"{word} {p:.2f}" for word, p in verdict.others)
         note = f"{token} -> {verdict.best} {verdict.posterior:.2f}" + (f"; also {others}" if others else "")
