@@ -202,16 +202,59 @@ def russian_lexicon(size: int, extra_words: frozenset[str]) -> RussianLexicon:
     return RussianLexicon(size, extra_words)
 
 
+def russian_for_transliteration(size: int, latin: str) -> str | None:
+    """The frequent Russian word that ``latin`` (capitals) transliterates, if any (``PRAVDA``: ``ПРАВДА``).
+
+    Words are transliterated (BGN/PCGN, ISO 9, ALA-LC) a first letter at a time and only for the first
+    letters whose transliteration ``latin`` starts with, so an English text costs nothing and a caption
+    little.
+
+    >>> russian_for_transliteration(20000, "PRAVDA")
+    'ПРАВДА'
+    """
+    found = [
+        _transliteration_index(size, initial).get(latin, (size, None))
+        for initial, prefixes in _initial_transliterations(size).items()
+        if any(latin.startswith(prefix) for prefix in prefixes)
+    ]
+    return min(found, default=(size, None))[1]
+
+
+_TRANSLITERATION_SCHEMES = (*SCHEMES.values(), iuliia.ALA_LC)
+
+
 @lru_cache(maxsize=4)
-def transliteration_index(size: int) -> dict[str, str]:
-    """The most frequent Russian words by their transliterations (BGN/PCGN, ISO 9, ALA-LC), in capitals."""
-    index: dict[str, str] = {}
-    schemes = (*SCHEMES.values(), iuliia.ALA_LC)
-    for word in wordfreq.top_n_list("ru", size):
-        if RUSSIAN_WORD.fullmatch(word.upper()):
-            for scheme in schemes:
-                index.setdefault(_strip_marks(scheme.translate(word)).upper(), word.upper())
+def _russian_words_by_initial(size: int) -> dict[str, list[tuple[int, str]]]:
+    """The most frequent Russian words in capitals with their frequency rank, by first letter."""
+    buckets: dict[str, list[tuple[int, str]]] = {}
+    for rank, word in enumerate(wordfreq.top_n_list("ru", size)):
+        upper = word.upper()
+        if RUSSIAN_WORD.fullmatch(upper):
+            buckets.setdefault(upper[0], []).append((rank, upper))
+    return buckets
+
+
+@lru_cache(maxsize=4)
+def _initial_transliterations(size: int) -> dict[str, set[str]]:
+    """Each first letter with how it begins a word in each scheme (``Е``: ``YE``, ``E``)."""
+    return {
+        initial: {_transliterate(scheme, initial) for scheme in _TRANSLITERATION_SCHEMES} - {""}
+        for initial in _russian_words_by_initial(size)
+    }
+
+
+@lru_cache(maxsize=256)
+def _transliteration_index(size: int, initial: str) -> dict[str, tuple[int, str]]:
+    """The words of one first letter, with their rank, by their transliterations; the most frequent wins."""
+    index: dict[str, tuple[int, str]] = {}
+    for rank, word in _russian_words_by_initial(size)[initial]:
+        for scheme in _TRANSLITERATION_SCHEMES:
+            index.setdefault(_transliterate(scheme, word), (rank, word))
     return index
+
+
+def _transliterate(scheme: iuliia.Schema, word: str) -> str:
+    return _strip_marks(scheme.translate(word.lower())).upper()
 
 
 def _same_stem(first: str, second: str) -> bool:
@@ -298,7 +341,7 @@ class ScriptRestorer:
         """Whether the word spells a frequent Russian word in some transliteration scheme (``PRAVDA``)."""
         if not self.transliteration_size or not word.isalpha() or len(word) < self.english_min_length:
             return False
-        russian = transliteration_index(self.transliteration_size).get(word.upper())
+        russian = russian_for_transliteration(self.transliteration_size, word.upper())
         return russian is not None and zipf(russian.lower(), "ru") >= self.transliteration_min_zipf
 
     def is_suspect(self, words: list[str]) -> bool:
