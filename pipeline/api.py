@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,10 @@ class Result:
     def changelog(self) -> str:
         """The change log as JSON lines, as written to ``NAME.changes.jsonl``."""
         return changelog.dump(self.header, self.changes)
+
+    def changelog_lines(self) -> Iterator[str]:
+        """The change log a line at a time, for writing a large one without holding it whole."""
+        return changelog.dump_lines(self.header, self.changes)
 
 
 def clean(text: str, **settings: Any) -> Result:

@@ -63,7 +63,7 @@ class Files(Protocol):
 
     def read_text_if_exists(self, path: str) -> str | None: ...
 
-    def write_atomically(self, contents: dict[str, str]) -> None: ...
+    def write_atomically(self, contents: dict[str, str | Iterable[str]]) -> None: ...
 
     def join(self, folder: str, name: str) -> str: ...
 
@@ -80,7 +80,7 @@ class LocalFiles:
         except (OSError, ValueError):
             return None
 
-    def write_atomically(self, contents: dict[str, str]) -> None:
+    def write_atomically(self, contents: dict[str, str | Iterable[str]]) -> None:
         write_atomically({Path(path): text for path, text in contents.items()})
 
     def join(self, folder: str, name: str) -> str:
@@ -134,7 +134,7 @@ def clean_file(
         ):
             return Outcome(source, skipped=True)
         result = clean_bytes(data, file_name(source), settings)
-        files.write_atomically({text_path: result.text, log_path: result.changelog()})
+        files.write_atomically({text_path: result.text, log_path: result.changelog_lines()})
     except ScancleanError as error:
         return Outcome(source, error=str(error))
     warnings = tuple(stale_decisions(settings, result.changes, source))
@@ -197,8 +197,9 @@ def read_input(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
-def write_atomically(contents: dict[Path, str]) -> None:
-    """Write every file to a temporary name first, then rename them all: no half-written outputs."""
+def write_atomically(contents: dict[Path, str | Iterable[str]]) -> None:
+    """Write every file (a text, or its pieces) to a temporary name first, then rename them all: no
+    half-written outputs."""
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in contents.items():
@@ -206,7 +207,7 @@ def write_atomically(contents: dict[Path, str]) -> None:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((temporary, path))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
+                stream.writelines([text] if isinstance(text, str) else text)
         for temporary, path in staged:
             os.replace(temporary, path)
     except OSError as error:

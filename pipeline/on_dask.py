@@ -47,7 +47,7 @@ class FsspecFiles:
         except (OSError, ValueError):
             return None
 
-    def write_atomically(self, contents: dict[str, str]) -> None:
+    def write_atomically(self, contents: dict[str, str | Iterable[str]]) -> None:
         staged = []
         try:
             for path, text in contents.items():
@@ -55,7 +55,8 @@ class FsspecFiles:
                 folder, name = posixpath.split(location)
                 fs.makedirs(folder, exist_ok=True)
                 temporary = posixpath.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
-                fs.pipe_file(temporary, text.encode("utf-8"))
+                with fs.open(temporary, "w", encoding="utf-8", newline="") as stream:
+                    stream.writelines([text] if isinstance(text, str) else text)
                 staged.append((fs, temporary, location))
             for fs, temporary, location in staged:
                 fs.mv(temporary, location)

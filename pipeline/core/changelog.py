@@ -76,9 +76,14 @@ def change_to_json(change: Change) -> str:
 
 def dump(head: dict[str, Any], changes: Iterable[Change]) -> str:
     """The whole log as text: header line, then the changes in the order they were made."""
-    lines = [json.dumps(head, ensure_ascii=False), *(change_to_json(change) for change in changes), ""]
-    # The empty last line gives the final newline without copying the whole log once more.
-    return "\n".join(lines)
+    return "".join(dump_lines(head, changes))
+
+
+def dump_lines(head: dict[str, Any], changes: Iterable[Change]) -> Iterator[str]:
+    """The log a line at a time, so a large one is written without being held whole in memory."""
+    yield json.dumps(head, ensure_ascii=False) + "\n"
+    for change in changes:
+        yield change_to_json(change) + "\n"
 
 
 def parse(text: str, where: str = "change log") -> tuple[dict[str, Any], list[Change]]:
