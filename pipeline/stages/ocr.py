@@ -264,12 +264,12 @@ class WordRepairer:
         }
         self._verdicts: dict[tuple[str, bool], Verdict | None] = {}
 
-    def _confusions_by_ocr(self) -> dict[str, list[tuple[str, str]]]:
-        """Table entries by the first character of what OCR read, to find where they apply."""
-        by_first: dict[str, list[tuple[str, str]]] = {}
-        for ocr, truth in self.channel.table:
+    def _confusions_by_ocr(self) -> dict[str, list[tuple[str, str, float]]]:
+        """Table entries and costs by the first character of what OCR read, to find where they apply."""
+        by_first: dict[str, list[tuple[str, str, float]]] = {}
+        for (ocr, truth), cost in self.channel.table.items():
             if ocr:
-                by_first.setdefault(ocr[0], []).append((ocr, truth))
+                by_first.setdefault(ocr[0], []).append((ocr, truth, cost))
         return by_first
 
     def known(self, token: str) -> bool:
@@ -417,21 +417,21 @@ class WordRepairer:
         thousands.
         """
         most = self.rules.integer("max_variants", low=1)
-        table = self.channel.table
+        expansions = self.expansions
         found = {token: 0.0}
         queue = [(0.0, 0, token)]
         while queue and len(found) < most:
             cost, steps, variant = heapq.heappop(queue)
             if steps == depth:
                 continue
+            steps += 1
             for start, char in enumerate(variant):
-                for ocr, truth in self.expansions.get(char, ()):
+                for ocr, truth, step in expansions.get(char, ()):
                     if variant.startswith(ocr, start):
                         grown = variant[:start] + truth + variant[start + len(ocr) :]
-                        grown_cost = cost + table[(ocr, truth)]
                         if grown not in found:
-                            found[grown] = grown_cost
-                            heapq.heappush(queue, (grown_cost, steps + 1, grown))
+                            found[grown] = cost + step
+                            heapq.heappush(queue, (cost + step, steps, grown))
         return found
 
 
