@@ -36,10 +36,11 @@ _NON_LATIN = regex.compile(r"[^\p{Script=Latin}\p{N}|'’]")
 # letters (`VVoroshilov`, `THe`).
 _BROKEN_CASE = regex.compile(r"\p{Ll}\p{Lu}|^\p{Lu}{2}\p{Ll}")
 _DOUBLED = regex.compile(
-    r"(?<![\p{L}\p{N}'’-])(\p{L}+)([ \t]+|[ \t]*\n[ \t]*)(\1)(?![\p{L}\p{N}'’-])", regex.I
+    r"(?<![\p{L}\p{N}'’-])(\p{L}++)([ \t]+|[ \t]*\n[ \t]*)(\1)(?![\p{L}\p{N}'’-])", regex.I
 )
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
+_APOSTROPHE = regex.compile(r"['’]")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Channel:
         self.substitution, self.insertion, self.deletion = substitution, insertion, deletion
         self.doubled, self.case = doubled, case
         # Segment length pairs longer than one-for-one: the DP looks only for these.
-        self._long = sorted({(len(o), len(t)) for o, t in table if len(o) + len(t) > 2})
+        self._long = [(o, t, cost) for (o, t), cost in table.items() if len(o) + len(t) > 2]
         self._cache: dict[tuple[str, str], float] = {}
 
     def cost(self, ocr: str, truth: str) -> float:
@@ -100,33 +101,50 @@ class Channel:
     def _align(self, ocr: str, truth: str) -> float:
         table, n, m = self.table, len(ocr), len(truth)
         inf = math.inf
+        lookup = table.get
+        substitution, insertion, deletion = self.substitution, self.insertion, self.deletion
+        doubled, case = self.doubled, self.case
+        # The longer confusions whose OCR side ends at each position of ``ocr``: few, so the cells look
+        # only at these rather than at every segment length of the table.
+        ending: list[list[tuple[int, str, float]]] = [[] for _ in range(n + 1)]
+        for seen, printed, step in self._long:
+            if not seen:
+                for i in range(n + 1):
+                    ending[i].append((0, printed, step))
+                continue
+            at = ocr.find(seen)
+            while at >= 0:
+                ending[at + len(seen)].append((len(seen), printed, step))
+                at = ocr.find(seen, at + 1)
         rows = [[inf] * (m + 1) for _ in range(n + 1)]
         rows[0][0] = 0.0
         for i in range(n + 1):
             row = rows[i]
+            above = rows[i - 1] if i else None
+            a = ocr[i - 1] if i else ""
+            if i:
+                extra = doubled if i > 1 and ocr[i - 2] == a else lookup((a, ""), insertion)
+            spans = ending[i]
             for j in range(m + 1):
-                if i == 0 and j == 0:
-                    continue
                 best = inf
-                if i and j:
-                    a, b = ocr[i - 1], truth[j - 1]
-                    if a == b:
-                        step = 0.0
-                    else:
-                        step = table.get((a, b), self.case if a.lower() == b.lower() else self.substitution)
-                    best = rows[i - 1][j - 1] + step
                 if i:
-                    a = ocr[i - 1]
-                    extra = self.doubled if i > 1 and ocr[i - 2] == a else None
-                    extra = extra if extra is not None else table.get((a, ""), self.insertion)
-                    best = min(best, rows[i - 1][j] + extra)
+                    if j:
+                        b = truth[j - 1]
+                        if a == b:
+                            best = above[j - 1]
+                        else:
+                            best = above[j - 1] + lookup(
+                                (a, b), case if a.lower() == b.lower() else substitution
+                            )
+                    best = min(best, above[j] + extra)
+                elif not j:
+                    continue
                 if j:
-                    best = min(best, row[j - 1] + table.get(("", truth[j - 1]), self.deletion))
-                for lo, lt in self._long:
-                    if lo <= i and lt <= j:
-                        step = table.get((ocr[i - lo : i], truth[j - lt : j]))
-                        if step is not None:
-                            best = min(best, rows[i - lo][j - lt] + step)
+                    best = min(best, row[j - 1] + lookup(("", truth[j - 1]), deletion))
+                for lo, printed, step in spans:
+                    lt = len(printed)
+                    if lt <= j and truth.startswith(printed, j - lt):
+                        best = min(best, rows[i - lo][j - lt] + step)
                 row[j] = best
         return rows[n][m]
 
@@ -238,18 +256,20 @@ class WordRepairer:
         }
         self.long_length = rules.integer("trusted_long_length", low=1)
         self.long_zipf = rules.number("trusted_long_zipf", low=0)
+        self.name_length = rules.integer("trusted_name_length", low=1)
+        self.name_zipf = rules.number("trusted_name_zipf", low=0)
         self.expansions = self._confusions_by_ocr()
         self.capital_misreadings = {
             (t, o) for o, t in self.channel.table if len(t) == len(o) == 1 and t.isupper()
         }
         self._verdicts: dict[tuple[str, bool], Verdict | None] = {}
 
-    def _confusions_by_ocr(self) -> dict[str, list[tuple[str, str]]]:
-        """Table entries by the first character of what OCR read, to find where they apply."""
-        by_first: dict[str, list[tuple[str, str]]] = {}
-        for ocr, truth in self.channel.table:
+    def _confusions_by_ocr(self) -> dict[str, list[tuple[str, str, float]]]:
+        """Table entries and costs by the first character of what OCR read, to find where they apply."""
+        by_first: dict[str, list[tuple[str, str, float]]] = {}
+        for (ocr, truth), cost in self.channel.table.items():
             if ocr:
-                by_first.setdefault(ocr[0], []).append((ocr, truth))
+                by_first.setdefault(ocr[0], []).append((ocr, truth, cost))
         return by_first
 
     def known(self, token: str) -> bool:
@@ -262,7 +282,13 @@ class WordRepairer:
             return True
         if len(token) >= self.long_length and self.lexicon.zipf.get(lower, 0.0) >= self.long_zipf:
             return True  # long misreadings are seldom words: a long rare word is taken as written
-        base = regex.split(r"['’]", lower, maxsplit=1)[0]
+        if (
+            len(token) >= self.name_length
+            and token.istitle()
+            and self.lexicon.zipf.get(lower, 0.0) >= self.name_zipf
+        ):
+            return True  # a name wordfreq knows (`Ledingham`, `Toombul`): misread names seldom are words
+        base = _APOSTROPHE.split(lower, maxsplit=1)[0]
         return base != lower and (base in trusted or base in self.extra_words)
 
     def judge(self, token: str, name_context: bool) -> Verdict | None:
@@ -391,21 +417,21 @@ class WordRepairer:
         thousands.
         """
         most = self.rules.integer("max_variants", low=1)
-        table = self.channel.table
+        expansions = self.expansions
         found = {token: 0.0}
         queue = [(0.0, 0, token)]
         while queue and len(found) < most:
             cost, steps, variant = heapq.heappop(queue)
             if steps == depth:
                 continue
+            steps += 1
             for start, char in enumerate(variant):
-                for ocr, truth in self.expansions.get(char, ()):
+                for ocr, truth, step in expansions.get(char, ()):
                     if variant.startswith(ocr, start):
                         grown = variant[:start] + truth + variant[start + len(ocr) :]
-                        grown_cost = cost + table[(ocr, truth)]
                         if grown not in found:
-                            found[grown] = grown_cost
-                            heapq.heappush(queue, (grown_cost, steps + 1, grown))
+                            found[grown] = cost + step
+                            heapq.heappush(queue, (cost + step, steps, grown))
         return found
 
 
