@@ -264,6 +264,26 @@ def _with_nfc(text: str, edits: list[Edit], candidates: Iterator[regex.Match[str
             result.extend(inner)
             continue
         names = {edit.rule for edit in inner} | {"nfc"}
+        start, end, composed = _trimmed(text, start, end, composed)
         result.append(Edit(start, end, composed, "+".join(name for name in RULES if name in names)))
     result.extend(edits[index:])
     return result
+
+
+def _trimmed(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+    """The edit of ``text[start:end]`` into ``replacement`` without the ends they share: an NFC edit
+    covers only what it changes, so that a later stage's repair next to it (``\\x9d`` before the ohm
+    sign in ``\\x9d\\u0301\\u2126``) does not cut into it.
+
+    >>> _trimmed("x\\x9d\\u0301\\u2126y", 1, 4, "\\x9d\\u0301\\u03a9")
+    (3, 4, 'Ω')
+    """
+    before = text[start:end]
+    shared = 0
+    limit = min(len(before), len(replacement))
+    while shared < limit and before[shared] == replacement[shared]:
+        shared += 1
+    tail = 0
+    while tail < limit - shared and before[-1 - tail] == replacement[-1 - tail]:
+        tail += 1
+    return start + shared, end - tail, replacement[shared : len(replacement) - tail]

@@ -15,7 +15,7 @@ import ftfy
 
 from pipeline.core.characters import CharacterFixes, line_at
 from pipeline.core.document import Document
-from pipeline.core.edits import Edit
+from pipeline.core.edits import Edit, splice
 from pipeline.core.mojibake import find_repairs, repair_config
 from pipeline.core.settings import Settings
 
@@ -26,30 +26,56 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     edits = fixes.edits(document.text)
     if edits and "encoding" in settings.stages():
         config = repair_config(settings.rules("encoding"))
-        edits = leave_mojibake_alone(document.text, edits, config)
+        edits = leave_mojibake_alone(document.text, edits, config, fixes)
     return edits
 
 
-def leave_mojibake_alone(text: str, edits: list[Edit], config: ftfy.TextFixerConfig) -> list[Edit]:
+def leave_mojibake_alone(
+    text: str, edits: list[Edit], config: ftfy.TextFixerConfig, fixes: CharacterFixes
+) -> list[Edit]:
     """Drop the edits that touch a span the encoding stage will repair, so it sees the mojibake whole.
     Only the lines that hold an edit are given to ftfy.
 
-    >>> text = "ant\\u00c3\\u00adgeno, soft\\u00adhyphen"
-    >>> config = ftfy.TextFixerConfig(uncurl_quotes=False)
-    >>> [(e.start, e.rule) for e in leave_mojibake_alone(text, CharacterFixes().edits(text), config)]
+    ftfy judges a line as a whole, so the edits kept can change its mind: ``В\u3000Ã\xadE`` is mojibake
+    to ftfy, but with the ideographic space made a space it is not, and the soft hyphen would be left
+    for a second run to remove. Where the encoding stage would leave such a line with characters to
+    fix, every edit of the line is left to it: it then repairs the line the input stage judged, and
+    normalises its repair.
+
+    >>> text = "ant\u00c3\u00adgeno, soft\u00adhyphen"
+    >>> config, fixes = ftfy.TextFixerConfig(uncurl_quotes=False), CharacterFixes()
+    >>> [(e.start, e.rule) for e in leave_mojibake_alone(text, fixes.edits(text), config, fixes)]
     [(15, 'soft-hyphen')]
+    >>> text = "В\u3000Ã\u00adE"
+    >>> leave_mojibake_alone(text, fixes.edits(text), config, fixes)
+    []
     """
-    lines = sorted({line_at(text, edit.start) for edit in edits})
-    spans = sorted(
-        (start, end) for repair in find_repairs(text, config, lines=lines) for start, end, _ in repair.spans()
-    )
-    if not spans:
-        return edits
-    ends = [end for _, end in spans]
-    kept = []
+    by_line: dict[tuple[int, int], list[Edit]] = {}
     for edit in edits:
-        index = bisect_left(ends, edit.start + 1)
-        if index < len(spans) and spans[index][0] < edit.end:
-            continue
-        kept.append(edit)
+        by_line.setdefault(line_at(text, edit.start), []).append(edit)
+    kept = []
+    for (start, end), line_edits in sorted(by_line.items()):
+        spans = sorted(
+            (span_start, span_end)
+            for repair in find_repairs(text, config, lines=[(start, end)])
+            for span_start, span_end, _ in repair.spans()
+        )
+        outside = [edit for edit in line_edits if not _touches(edit, spans)]
+        if len(outside) < len(line_edits):
+            seen = splice(text[start:end], [(e.start - start, e.end - start, e.replacement) for e in outside])
+            if not _encoding_settles(seen, config, fixes):
+                outside = []
+        kept.extend(outside)
     return kept
+
+
+def _touches(edit: Edit, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``edit`` overlaps one of the sorted, disjoint ``spans``."""
+    index = bisect_left([end for _, end in spans], edit.start + 1)
+    return index < len(spans) and spans[index][0] < edit.end
+
+
+def _encoding_settles(text: str, config: ftfy.TextFixerConfig, fixes: CharacterFixes) -> bool:
+    """Whether the encoding stage, given ``text``, leaves nothing for a second run of the input stage."""
+    repairs = [span for repair in find_repairs(text, config, fixes.normalise) for span in repair.spans()]
+    return not fixes.edits(splice(text, repairs))
