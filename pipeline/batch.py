@@ -189,12 +189,25 @@ def read_input(path: Path) -> bytes:
         raise InputError(f"{path}: is a folder, not a text file")
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied; cannot read it") from None
     except OSError as error:
-        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
+        raise read_error(path, error) from None
+
+
+def read_utf8(path: Path) -> str:
+    """A UTF-8 file scanclean wrote (a cleaned text, a change log), with one clear line if it cannot be."""
+    try:
+        return read_input(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
+
+
+def read_error(path: Path | str, error: OSError) -> InputError:
+    """The one-line reason a file cannot be read, whichever file system it is on."""
+    if isinstance(error, FileNotFoundError):
+        return InputError(f"{path}: no such file")
+    if isinstance(error, PermissionError):
+        return InputError(f"{path}: permission denied; cannot read it")
+    return InputError(f"{path}: cannot read it ({error.strerror or error})")
 
 
 def write_atomically(contents: dict[Path, str | Iterable[str]]) -> None:

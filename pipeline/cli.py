@@ -12,7 +12,7 @@ import click
 
 from pipeline import __version__
 from pipeline.api import clean_bytes
-from pipeline.batch import Outcome, clean_files, find_inputs, read_input, write_atomically
+from pipeline.batch import Outcome, clean_files, find_inputs, read_input, read_utf8, write_atomically
 from pipeline.core import changelog
 from pipeline.core.errors import ScancleanError
 from pipeline.core.settings import STAGE_NAMES, Settings
@@ -196,16 +196,9 @@ def clean_command(source: Path, log_path: Path | None, **options: Any) -> None:
 @click.argument("changes", type=click.Path(dir_okay=False, path_type=Path))
 def restore(cleaned: Path, changes: Path) -> None:
     """Print the raw text rebuilt from a CLEANED text and its CHANGES log."""
-    text = _read_utf8(cleaned)
-    head, logged = changelog.parse(_read_utf8(changes), str(changes))
+    text = read_utf8(cleaned)
+    head, logged = changelog.parse(read_utf8(changes), str(changes))
     sys.stdout.buffer.write(changelog.restore(text, logged, head).encode("utf-8"))
-
-
-def _read_utf8(path: Path) -> str:
-    try:
-        return read_input(path).decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScancleanError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
 
 
 main.add_command(review_command.review)

@@ -18,7 +18,7 @@ import fsspec
 from distributed import Client, LocalCluster, as_completed
 
 from pipeline.api import clean
-from pipeline.batch import INPUT_SUFFIX, Outcome, clean_file
+from pipeline.batch import INPUT_SUFFIX, Outcome, clean_file, read_error
 from pipeline.core.errors import InputError, OutputError
 from pipeline.core.settings import Settings
 
@@ -33,12 +33,8 @@ class FsspecFiles:
             if fs.isdir(location):
                 raise InputError(f"{path}: is a folder, not a text file")
             return fs.cat_file(location)
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except PermissionError:
-            raise InputError(f"{path}: permission denied; cannot read it") from None
         except OSError as error:
-            raise InputError(f"{path}: cannot read it ({error})") from None
+            raise read_error(path, error) from None
 
     def read_text_if_exists(self, path: str) -> str | None:
         fs, location = fsspec.core.url_to_fs(path)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch import LOG_SUFFIX
+from pipeline.batch import LOG_SUFFIX, read_utf8
 from pipeline.core import changelog
 from pipeline.core.edits import Change
 from pipeline.core.errors import InputError, RestoreError
@@ -30,18 +30,6 @@ class ReviewedLog:
         return str(self.head.get("input") or self.path.name.removesuffix(LOG_SUFFIX))
 
 
-def read_text(path: Path) -> str:
-    """A UTF-8 file scanclean wrote, with one clear line when it is missing or not UTF-8."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8; scanclean writes its outputs as UTF-8") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
-
-
 def cleaned_path_for(log_path: Path) -> Path:
     """``cleaned/NAME.txt`` next to ``cleaned/NAME.changes.jsonl``.
 
@@ -55,7 +43,7 @@ def cleaned_path_for(log_path: Path) -> Path:
 
 def read_log(path: Path) -> tuple[dict[str, Any], tuple[Change, ...]]:
     """Just the header and changes of a log (what ``diff`` needs)."""
-    head, changes = changelog.parse(read_text(path), str(path))
+    head, changes = changelog.parse(read_utf8(path), str(path))
     return head, tuple(changes)
 
 
@@ -67,7 +55,7 @@ def open_log(log_path: Path, cleaned_path: Path | None = None) -> ReviewedLog:
         raise InputError(
             f"{cleaned_path}: the cleaned text of {log_path} is not there; name it with --cleaned FILE"
         )
-    cleaned = read_text(cleaned_path)
+    cleaned = read_utf8(cleaned_path)
     try:
         raw = changelog.restore(cleaned, changes, head)
     except RestoreError as error:
