@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import settings
+
+from pipeline.cli import main
 
 # No per-example deadline: two cores shared by many processes make timings meaningless. In CI the
 # examples are derived from each test's name, so a run is repeatable; locally they are random, to explore.
@@ -17,6 +20,14 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "raw" / "stalin-documents.txt"
+
+
+def invoke(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    """Run ``scanclean ARGS`` in-process: exit code, standard output, standard error."""
+    result = CliRunner().invoke(main, list(args), input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
 
 
 def shared_path(*parts: str) -> Path:

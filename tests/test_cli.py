@@ -6,17 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from pipeline.cli import main
-from tests.conftest import REPO, SAMPLE
-
-
-def invoke(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), input=input)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+from tests.conftest import REPO, SAMPLE, invoke
 
 
 def test_run_reproduces_the_committed_outputs_of_the_sample(tmp_path: Path) -> None:

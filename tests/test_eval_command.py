@@ -6,24 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from pipeline.cli import main
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.settings import Settings
 from pipeline.stages import STAGES
-from tests.conftest import shared_path
+from tests.conftest import invoke, shared_path
 
 RAW = "tbe king was\nvery glad hereof.\n"
 GOLD = "the king was very\nglad hereof.\n"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

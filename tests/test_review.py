@@ -17,15 +17,8 @@ from pipeline.core import changelog
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.review.html import cleaned_row_starts, cleaned_spans, row_starts
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, invoke
 from tests.review_stages import stand_in_stages
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
