@@ -1,21 +1,16 @@
-"""Word knowledge shared by the stages: wordfreq's frequencies, the user's word lists, a document's words.
+"""Word knowledge shared by the stages: wordfreq's frequencies and the user's word lists.
 
 wordfreq ships its lists inside its package, so nothing is downloaded at run time.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-import regex
 import wordfreq
 
 from pipeline.core.rules import default_rules_dir
-
-# A word: letters, with inner apostrophes or hyphens (``people's``, ``co-operative``).
-WORD = regex.compile(r"\p{L}+(?:['’\-]\p{L}+)*")
 
 
 @lru_cache(maxsize=500_000)
@@ -43,12 +38,3 @@ def _read_word_lists(folders: tuple[Path, ...]) -> frozenset[str]:
                 if word:
                     words.add(word)
     return frozenset(words)
-
-
-def document_vocabulary(text: str) -> Counter[str]:
-    """How often each word form occurs in the document: its own spelling is evidence for itself.
-
-    >>> document_vocabulary("Stalin and stalin and Stalin")["Stalin"]
-    2
-    """
-    return Counter(WORD.findall(text))
