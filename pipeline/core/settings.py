@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,13 @@ class Settings:
 
     def rules_fingerprint(self) -> str:
         """A hash of every rules table as this run sees it: outputs made under other rules are stale."""
-        folders = [default_rules_dir(), *([Path(self.rules_dir)] if self.rules_dir else [])]
-        names = sorted({path.stem for folder in folders for path in folder.glob("*.toml")})
-        tables = {name: self.rules(name).data for name in names}
-        return hashlib.sha256(json.dumps(tables, sort_keys=True, default=str).encode()).hexdigest()
+        return _rules_fingerprint(self.rules_dir, self.overrides)
+
+
+@lru_cache(maxsize=64)
+def _rules_fingerprint(rules_dir: Path | None, overrides: tuple[str, ...]) -> str:
+    """Computed once a process for each rules setting, not once a file (every log header carries it)."""
+    folders = [default_rules_dir(), *([Path(rules_dir)] if rules_dir else [])]
+    names = sorted({path.stem for folder in folders for path in folder.glob("*.toml")})
+    tables = {name: load_rules(name, rules_dir, overrides).data for name in names}
+    return hashlib.sha256(json.dumps(tables, sort_keys=True, default=str).encode()).hexdigest()
