@@ -12,7 +12,6 @@ split at a line end are left as the author wrote them.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pipeline.core.edits import Edit
 from pipeline.core.lexicon import user_words, zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
+from pipeline.core.word_pairs import WordPairs, english_word_pairs
 
 # A token: letters and digits (digits are often letters misread: `bro1ught`), with inner apostrophes.
 TOKEN = regex.compile(r"[\p{L}\p{N}|]+(?:['’][\p{L}]+)*")
@@ -41,6 +41,8 @@ _DOUBLED = regex.compile(
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
 _APOSTROPHE = regex.compile(r"['’]")
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}'’-])(\p{L}+)[ \t]*\n?[ \t]*$")
+_WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,10 @@ class Verdict:
 
 
 class Channel:
-    """Weighted edit distance between what OCR read and a candidate, with the confusion table's costs.
+    """Cost of print being read as what OCR gave: the confusion table's costs, defaults for the rest.
+
+    The two spellings are aligned by rapidfuzz; each run of differing characters is then costed by the
+    cheapest way the table explains it, so ``rn`` read for ``m`` costs one table entry, not two edits.
 
     >>> channel = Channel({("rn", "m"): 2.9}, substitution=3.8, insertion=3.6, deletion=3.4,
     ...                   doubled=1.6, case=3.0)
@@ -74,90 +79,113 @@ class Channel:
         self.table = table
         self.substitution, self.insertion, self.deletion = substitution, insertion, deletion
         self.doubled, self.case = doubled, case
-        # Segment length pairs longer than one-for-one: the DP looks only for these.
+        # Segment length pairs longer than one-for-one: the run alignment looks only for these.
         self._long = [(o, t, cost) for (o, t), cost in table.items() if len(o) + len(t) > 2]
-        self._cache: dict[tuple[str, str], float] = {}
+        self._costs: dict[tuple[str, str], float] = {}
+        self._run_costs: dict[tuple[str, str], float] = {}
 
     def cost(self, ocr: str, truth: str) -> float:
-        """-log10 of the chance that ``truth`` in print was read as ``ocr`` (cheapest alignment).
-
-        Only the differing middle is aligned, with one letter of context either side for confusions
-        that straddle it: the shared start and end cost nothing.
-        """
+        """-log10 of the chance that ``truth`` in print was read as ``ocr``."""
         key = (ocr, truth)
-        cached = self._cache.get(key)
-        if cached is None:
-            head = 0
-            while head < len(ocr) and head < len(truth) and ocr[head] == truth[head]:
-                head += 1
-            tail = 0
-            while tail < len(ocr) - head and tail < len(truth) - head and ocr[-1 - tail] == truth[-1 - tail]:
-                tail += 1
-            head, tail = max(0, head - 1), max(0, tail - 1)
-            cached = round(self._align(ocr[head : len(ocr) - tail], truth[head : len(truth) - tail]), 6)
-            self._cache[key] = cached
-        return cached
+        cost = self._costs.get(key)
+        if cost is None:
+            cost = 0.0
+            for seen, printed in differing_runs(ocr, truth):
+                run_cost = self._run_costs.get((seen, printed))
+                if run_cost is None:
+                    run_cost = self._run_costs[(seen, printed)] = self._align(seen, printed)
+                cost += run_cost
+            # A letter read twice is told by its neighbour, which the run may not hold.
+            cost = self._costs[key] = round(min(cost, self._doubled_letter(ocr, truth)), 6)
+        return cost
+
+    def _doubled_letter(self, ocr: str, truth: str) -> float:
+        """The cost of ``ocr`` being ``truth`` with one letter read twice, or infinity."""
+        if len(ocr) != len(truth) + 1:
+            return math.inf
+        for at in range(1, len(ocr)):
+            if ocr[at] == ocr[at - 1] and ocr[:at] + ocr[at + 1 :] == truth:
+                return self.doubled
+        return math.inf
 
     def _align(self, ocr: str, truth: str) -> float:
+        """Cheapest edit of one differing run, with the table's many-character confusions."""
         table, n, m = self.table, len(ocr), len(truth)
         inf = math.inf
         lookup = table.get
-        substitution, insertion, deletion = self.substitution, self.insertion, self.deletion
-        doubled, case = self.doubled, self.case
-        # The longer confusions whose OCR side ends at each position of ``ocr``: few, so the cells look
-        # only at these rather than at every segment length of the table.
-        ending: list[list[tuple[int, str, float]]] = [[] for _ in range(n + 1)]
-        for seen, printed, step in self._long:
-            if not seen:
-                for i in range(n + 1):
-                    ending[i].append((0, printed, step))
-                continue
-            at = ocr.find(seen)
-            while at >= 0:
-                ending[at + len(seen)].append((len(seen), printed, step))
-                at = ocr.find(seen, at + 1)
+        substitution, insertion, deletion, case = self.substitution, self.insertion, self.deletion, self.case
+        # Only the many-character confusions whose two sides occur in this run can take part.
+        long = [
+            (seen, printed, step) for seen, printed, step in self._long if seen in ocr and printed in truth
+        ]
         rows = [[inf] * (m + 1) for _ in range(n + 1)]
         rows[0][0] = 0.0
         for i in range(n + 1):
-            row = rows[i]
-            above = rows[i - 1] if i else None
-            a = ocr[i - 1] if i else ""
-            if i:
-                extra = doubled if i > 1 and ocr[i - 2] == a else lookup((a, ""), insertion)
-            spans = ending[i]
             for j in range(m + 1):
-                best = inf
+                best = rows[i][j]
+                if i and j:
+                    a, b = ocr[i - 1], truth[j - 1]
+                    step = 0.0 if a == b else lookup((a, b), case if a.lower() == b.lower() else substitution)
+                    best = min(best, rows[i - 1][j - 1] + step)
                 if i:
-                    if j:
-                        b = truth[j - 1]
-                        if a == b:
-                            best = above[j - 1]
-                        else:
-                            best = above[j - 1] + lookup(
-                                (a, b), case if a.lower() == b.lower() else substitution
-                            )
-                    best = min(best, above[j] + extra)
-                elif not j:
-                    continue
+                    best = min(best, rows[i - 1][j] + lookup((ocr[i - 1], ""), insertion))
                 if j:
-                    best = min(best, row[j - 1] + lookup(("", truth[j - 1]), deletion))
-                for lo, printed, step in spans:
-                    lt = len(printed)
-                    if lt <= j and truth.startswith(printed, j - lt):
-                        best = min(best, rows[i - lo][j - lt] + step)
-                row[j] = best
+                    best = min(best, rows[i][j - 1] + lookup(("", truth[j - 1]), deletion))
+                for seen, printed, step in long:
+                    ls, lp = len(seen), len(printed)
+                    if (
+                        ls <= i
+                        and lp <= j
+                        and ocr.startswith(seen, i - ls)
+                        and truth.startswith(printed, j - lp)
+                    ):
+                        best = min(best, rows[i - ls][j - lp] + step)
+                rows[i][j] = best
         return rows[n][m]
 
 
-class Lexicon:
-    """wordfreq's English words as zipf frequencies, the trusted set, and a deletion index for lookups.
+def differing_runs(ocr: str, truth: str) -> list[tuple[str, str]]:
+    """The runs of characters where two spellings differ, as (OCR's, print's), by rapidfuzz's alignment.
 
-    >>> lexicon = shared_lexicon(1.0, 3.0, 2000)
-    >>> "the" in lexicon.trusted, lexicon.zipf["iosif"] > 1, "th" in lexicon.neighbours("tbe")
-    (True, True, False)
+    >>> differing_runs("tbo", "the"), differing_runs("cornmittee", "committee")
+    ([('bo', 'he')], [('rn', 'm')])
+    """
+    runs = []
+    seen_start = printed_start = -1
+    for tag, i1, _, j1, _ in Levenshtein.opcodes(ocr, truth):
+        if tag == "equal":
+            if seen_start >= 0:
+                runs.append((ocr[seen_start:i1], truth[printed_start:j1]))
+                seen_start = -1
+        elif seen_start < 0:
+            seen_start, printed_start = i1, j1
+    if seen_start >= 0:
+        runs.append((ocr[seen_start:], truth[printed_start:]))
+    return runs
+
+
+class Lexicon:
+    """wordfreq's English words as zipf frequencies, the trusted set, and an index of words by shape.
+
+    OCR confuses letters of like shape (``e`` ``o`` ``c``; ``i`` ``l`` ``1`` ``t``; ``h`` ``b``): a word's
+    shape key writes each letter as its class's first, so a misreading has the key of the word meant, however
+    many such letters it got wrong. Frequent words are also indexed under their keys less one letter, for
+    a letter lost or added.
+
+    >>> lexicon = shared_lexicon(1.0, 3.0, ("eoc", "il1t", "hb"), 50000, 20000, 20)
+    >>> "the" in lexicon.trusted, lexicon.shape_key("tbo"), "the" in lexicon.near("tbo")
+    (True, 'ihe', True)
     """
 
-    def __init__(self, min_zipf: float, trusted_zipf: float, index_words: int) -> None:
+    def __init__(
+        self,
+        min_zipf: float,
+        trusted_zipf: float,
+        classes: tuple[str, ...],
+        shape_words: int,
+        near_words: int,
+        per_key: int,
+    ) -> None:
         frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
         self.zipf = {
             word: value
@@ -165,47 +193,59 @@ class Lexicon:
             if (value := math.log10(frequency) + 9) >= min_zipf and word.isalpha()
         }
         self.trusted = frozenset(word for word, value in self.zipf.items() if value >= trusted_zipf)
-        self._index_words = index_words
-        self._index: dict[str, list[str]] | None = None
+        self._shape_table = str.maketrans({char: group[0] for group in classes for char in group})
+        ranked = sorted(self.zipf, key=self.zipf.__getitem__, reverse=True)
+        self._by_shape: dict[str, list[str]] = {}
+        # Each key keeps its most frequent words only: a short key (`ihe`) fits hundreds of rare words.
+        for word in ranked[:shape_words]:
+            words = self._by_shape.setdefault(self.shape_key(word), [])
+            if len(words) < per_key:
+                words.append(word)
+        self._by_shape_less_one: dict[str, list[str]] = {}
+        for word in ranked[:near_words]:
+            for key in _less_one(self.shape_key(word)):
+                words = self._by_shape_less_one.setdefault(key, [])
+                if len(words) < per_key:
+                    words.append(word)
 
-    def neighbours(self, word: str, deletions: int = 2) -> set[str]:
-        """Indexed words one deletion from ``word`` with up to ``deletions`` deleted (SymSpell lookup)."""
-        index = self._deletion_index()
-        found: set[str] = set()
-        for variant in _deletes(word, deletions):
-            found.update(index.get(variant, ()))
+    def shape_key(self, word: str) -> str:
+        """The word in lower case with each letter replaced by its shape class's first letter."""
+        return word.lower().translate(self._shape_table)
+
+    def same_shape(self, word: str) -> list[str]:
+        """Indexed words with the shape key of ``word``."""
+        return self._by_shape.get(self.shape_key(word), [])
+
+    def near(self, word: str) -> set[str]:
+        """Indexed words whose shape key is that of ``word``, or one letter away from it."""
+        key = self.shape_key(word)
+        found = set(self._by_shape.get(key, ()))
+        for variant in _less_one(key):
+            found.update(self._by_shape.get(variant, ()))
+            found.update(self._by_shape_less_one.get(variant, ()))
         return found
 
-    def _deletion_index(self) -> dict[str, list[str]]:
-        """Each frequent word under itself and its one-letter deletions: built once, on first need."""
-        if self._index is None:
-            ranked = sorted(self.zipf, key=self.zipf.__getitem__, reverse=True)[: self._index_words]
-            index: dict[str, list[str]] = {}
-            for word in ranked:
-                for variant in _deletes(word, 1):
-                    index.setdefault(variant, []).append(word)
-            self._index = index
-        return self._index
+
+def _less_one(word: str) -> set[str]:
+    """``word`` and every string one letter shorter (SymSpell's deletions, to depth one).
+
+    >>> sorted(_less_one("abc"))
+    ['ab', 'abc', 'ac', 'bc']
+    """
+    return {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}
 
 
 @lru_cache(maxsize=4)
-def shared_lexicon(min_zipf: float, trusted_zipf: float, index_words: int) -> Lexicon:
-    """One lexicon per process and setting: loading wordfreq and indexing take a second."""
-    return Lexicon(min_zipf, trusted_zipf, index_words)
-
-
-def _deletes(word: str, deletions: int) -> set[str]:
-    """``word`` and every string made by deleting up to ``deletions`` of its letters (none emptied).
-
-    >>> sorted(_deletes("abc", 1))
-    ['ab', 'abc', 'ac', 'bc']
-    """
-    found = {word}
-    frontier = {word}
-    for _ in range(deletions):
-        frontier = {w[:k] + w[k + 1 :] for w in frontier if len(w) > 1 for k in range(len(w))}
-        found |= frontier
-    return found
+def shared_lexicon(
+    min_zipf: float,
+    trusted_zipf: float,
+    classes: tuple[str, ...],
+    shape_words: int,
+    near_words: int,
+    per_key: int,
+) -> Lexicon:
+    """One lexicon per process and setting: loading wordfreq and indexing take about a second."""
+    return Lexicon(min_zipf, trusted_zipf, classes, shape_words, near_words, per_key)
 
 
 @lru_cache(maxsize=16)
@@ -214,6 +254,11 @@ def _channel(rules: RuleTable) -> Channel:
     for entry in rules.tables("confusion"):
         ocr, truth = entry.text("ocr"), entry.text("truth")
         table[(ocr, truth)] = entry.number("cost", low=0)
+    # A many-letter confusion of small letters holds at the start of a capitalised word too: `il` read
+    # for `h` is `Il` read for `H` (`Ile` for `He`).
+    for (ocr, truth), cost in list(table.items()):
+        if len(ocr) + len(truth) > 2 and ocr.islower() and truth.islower():
+            table.setdefault((ocr.capitalize(), truth.capitalize()), cost)
     return Channel(
         table,
         substitution=rules.number("substitution_cost", low=0),
@@ -225,27 +270,30 @@ def _channel(rules: RuleTable) -> Channel:
 
 
 @lru_cache(maxsize=16)
-def _score_cache(rules: RuleTable) -> dict[tuple[str, str, bool], dict[str, float]]:
+def _score_cache(rules: RuleTable) -> dict[tuple[str, bool], list[tuple[str, float]]]:
     return {}
 
 
-def _second(pair: tuple[str, float]) -> float:
-    return pair[1]
-
-
 class WordRepairer:
-    """Judges the unknown words of one document against candidates; caches verdicts by word and context."""
+    """Judges the words of one document against candidates; candidate scores are kept for the process.
+
+    A word's candidates and their scores (frequency less channel cost) depend only on the word and the
+    rules; the context (the neighbouring words, the document's own use of the word) is added per
+    occurrence.
+    """
 
     def __init__(self, rules: RuleTable, counts: Counter[str], extra_words: frozenset[str]) -> None:
         self.rules = rules
         self.lexicon = shared_lexicon(
             rules.number("lexicon_min_zipf", low=0),
             rules.number("trusted_zipf", low=0),
-            rules.integer("index_words", low=0),
+            tuple(rules.strings("shape_classes")),
+            rules.integer("shape_index_words", low=0),
+            rules.integer("near_index_words", low=0),
+            rules.integer("index_words_per_key", low=1),
         )
         self.channel = _channel(rules)
         self.extra_words = extra_words
-        self.counts = counts
         self.folded_counts: Counter[str] = Counter()
         for word, count in counts.items():
             self.folded_counts[word.lower()] += count
@@ -258,19 +306,24 @@ class WordRepairer:
         self.long_zipf = rules.number("trusted_long_zipf", low=0)
         self.name_length = rules.integer("trusted_name_length", low=1)
         self.name_zipf = rules.number("trusted_name_zipf", low=0)
-        self.expansions = self._confusions_by_ocr()
+        self.min_length = rules.integer("min_length", low=1)
+        self.most = rules.integer("max_candidates", low=1)
+        self.context_weight = rules.number("context_weight", low=0)
+        self.in_context = rules.integer("context_candidates", low=1)
+        self.split_cost = rules.number("split_cost", low=0)
+        self.split_min_zipf = rules.number("split_min_zipf", low=0)
+        self.single_letter_words = frozenset(rules.strings("single_letter_words"))
+        self.multi_character = [
+            (ocr.lower(), truth.lower())
+            for ocr, truth in self.channel.table
+            if len(ocr) != 1 or len(truth) != 1
+            if ocr
+        ]
         self.capital_misreadings = {
             (t, o) for o, t in self.channel.table if len(t) == len(o) == 1 and t.isupper()
         }
-        self._verdicts: dict[tuple[str, bool], Verdict | None] = {}
-
-    def _confusions_by_ocr(self) -> dict[str, list[tuple[str, str, float]]]:
-        """Table entries and costs by the first character of what OCR read, to find where they apply."""
-        by_first: dict[str, list[tuple[str, str, float]]] = {}
-        for (ocr, truth), cost in self.channel.table.items():
-            if ocr:
-                by_first.setdefault(ocr[0], []).append((ocr, truth, cost))
-        return by_first
+        self._scores = _score_cache(rules)
+        self._pairs: WordPairs | None = None
 
     def known(self, token: str) -> bool:
         """The cheap test first: a trusted word, a word of the user's lists, or not a word to judge."""
@@ -291,35 +344,49 @@ class WordRepairer:
         base = _APOSTROPHE.split(lower, maxsplit=1)[0]
         return base != lower and (base in trusted or base in self.extra_words)
 
-    def judge(self, token: str, name_context: bool) -> Verdict | None:
-        """The verdict on an unknown token, or None when it is to be left as written."""
-        key = (token, name_context)
-        if key not in self._verdicts:
-            self._verdicts[key] = self._judge(token, name_context)
-        return self._verdicts[key]
-
-    def _judge(self, token: str, name_context: bool) -> Verdict | None:
-        rules = self.rules
-        if len(token) < rules.integer("min_length", low=1) or _left_as_written(token):
-            return None
+    def worth_judging(self, token: str) -> bool:
+        """Not a number, date, other script, abbreviation or short scrap, nor a name the document repeats."""
+        if len(token) < self.min_length or _left_as_written(token) or _APOSTROPHE.search(token):
+            return False  # contractions and possessives are left as written: the lexicon has no candidates
         case = _case_class(token)
-        if case != "lower" and self.folded_counts[token.lower()] >= 2:
-            return None  # a capitalised word that recurs in the document is evidence for itself
-        if case == "upper" and len(token) <= 4:
-            return None  # abbreviations
-        scores = self._candidate_scores(token, case, name_context)
-        own = self._own_score(token, case)
-        scores.pop(token, None)
+        if (
+            case != "lower"
+            and self.folded_counts[token.lower()] >= 2
+            and token.lower() not in self.lexicon.zipf
+        ):
+            return False  # a capitalised word that recurs in the document is evidence for itself
+        return not (case == "upper" and len(token) <= 4)  # abbreviations
+
+    def judge(self, token: str, name_context: bool, before: str, after: str) -> Verdict | None:
+        """The verdict on a token between two words (lower case, or ""), or None to leave it."""
+        case = _case_class(token)
+        scores = self.candidate_scores(token, name_context)
         if not scores:
             return None
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        own = self._own_score(token, case)
+        weight = self.context_weight
+        if weight and (before or after):
+            pairs = self.word_pairs()
+            own += weight * _context(pairs, token.lower(), before, after)
+            in_context = [
+                (form, score + weight * _context(pairs, form.lower(), before, after))
+                for form, score in scores[: self.in_context]
+            ]
+            ranked = sorted(in_context, key=_second, reverse=True)
+        else:
+            ranked = scores
         top = max(own, ranked[0][1])
         total = 10 ** (own - top) + sum(10 ** (score - top) for _, score in ranked)
         posteriors = [(word, 10 ** (score - top) / total) for word, score in ranked[:4]]
         best, posterior = posteriors[0]
-        if posterior < rules.number("suggest_confidence", low=0, high=1):
+        if posterior < self.rules.number("suggest_confidence", low=0, high=1):
             return None
         return Verdict(best, posterior, tuple(posteriors[1:]))
+
+    def word_pairs(self) -> WordPairs:
+        if self._pairs is None:
+            self._pairs = english_word_pairs()
+        return self._pairs
 
     def foreign(self, token: str, neighbours: tuple[str, ...]) -> bool:
         """A common word of another language next to another word of it (``Londres sont belles``).
@@ -328,7 +395,7 @@ class WordRepairer:
         that language than in English is what tells a quotation from a misreading.
         """
         floor = self.rules.number("other_language_zipf")
-        others = [word.lower() for word in neighbours]
+        others = [word for word in neighbours if word]
         return any(
             zipf(token.lower(), language) >= floor
             and any(zipf(word, language) >= max(floor, zipf(word)) for word in others)
@@ -338,64 +405,101 @@ class WordRepairer:
     def _own_score(self, token: str, case: str) -> float:
         """Prior that the token is what the author wrote: lexicon, case, the document's own use."""
         lower = token.lower()
-        zipf = self.lexicon.zipf.get(lower, 0.0)
-        prior = max(zipf, self.prior_of_case[case])
-        if case != "lower" and zipf:
+        frequency = self.lexicon.zipf.get(lower, 0.0)
+        prior = max(frequency, self.prior_of_case[case])
+        if case != "lower" and frequency:
             prior += self.rules.number("known_name_bonus")
-        count = self.folded_counts[lower]
+        # The document's own use is evidence for a word no lexicon knows (a name, a term); a misreading
+        # that is a word (`tho`) recurs as often as the confusion does.
+        count = self.folded_counts[lower] if not frequency else 0
         if count > 1:
             prior += self.rules.number("document_weight") * math.log10(count)
         if _BROKEN_CASE.search(token):
             prior -= self.rules.number("broken_case_penalty")
         return prior
 
-    def _candidate_scores(self, token: str, case: str, name_context: bool) -> dict[str, float]:
-        """Every candidate's score; they depend on the rules alone, so they are kept for the process."""
-        cache = _score_cache(self.rules)
-        key = (token, case, name_context)
-        if key not in cache:
-            cache[key] = self._score_candidates(token, case, name_context)
-        return dict(cache[key])
+    def candidate_scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
+        """Candidates and their frequency less channel cost, best first: kept for the process, as they
+        depend on the rules alone."""
+        key = (token, name_context)
+        scores = self._scores.get(key)
+        if scores is None:
+            found = self._score_candidates(token, name_context)
+            scores = self._scores[key] = sorted(found.items(), key=_second, reverse=True)
+        return scores
 
-    def _score_candidates(self, token: str, case: str, name_context: bool) -> dict[str, float]:
-        """Score every candidate within reach: confusions undone, and near words from the index."""
-        rules = self.rules
-        zipf = self.lexicon.zipf
-        lower = token.lower()
-        limit = min(
-            rules.integer("max_edits", low=0), max(1, int(len(token) * rules.number("max_edit_share")))
+    def may_be_misread(self, token: str) -> bool:
+        """A known word with a candidate near enough in score that context could make it the likelier."""
+        scores = self.candidate_scores(token, False)
+        reach = self.rules.number("real_word_reach", low=0)
+        return bool(scores) and scores[0][1] >= self._own_score(token, _case_class(token)) - reach
+
+    def _score_candidates(self, token: str, name_context: bool) -> dict[str, float]:
+        """The likeliest words within reach by shape, scored by the channel; the token itself left out."""
+        zipf, lexicon, lower = self.lexicon.zipf, self.lexicon, token.lower()
+        spellings = {lower}
+        for seen, printed in self.multi_character:
+            at = lower.find(seen)
+            while at >= 0:
+                spellings.add(lower[:at] + printed + lower[at + len(seen) :])
+                at = lower.find(seen, at + 1)
+        # Cheap lookups first: words of the same shape. Only where there are none is the search widened
+        # to a letter more or less.
+        shaped: set[str] = set()
+        for spelling in spellings:
+            shaped.update(lexicon.same_shape(spelling))
+        shaped.discard(lower)
+        words = shaped | lexicon.near(lower) - {lower} if len(lower) > 2 else shaped
+        # The channel is the costly part: it runs on the likeliest few, by frequency less a rough cost per
+        # edit, lower where the letters differ only within their shape classes.
+        rough = sorted(
+            (
+                (zipf[word] - (2.5 if word in shaped else 3.8) * Levenshtein.distance(lower, word), word)
+                for word in words
+            ),
+            reverse=True,
         )
-        # Spellings with the table's confusions undone are in reach however far they are in edits; near
-        # words of the index are ranked by frequency less distance. The channel is costly to run, so
-        # each source gives at most max_candidates words.
-        most = rules.integer("max_candidates", low=1)
-        reached: dict[str, float] = {}
-        variants = sorted(self._expand(token, rules.integer("max_confusions", low=0)).items(), key=_second)
-        for rank, (variant, cost) in enumerate(variants):
-            # The cheapest spellings may also carry one letter too many (`tbee`): try them less one.
-            for word in _deletes(variant.lower(), 1 if rank < most else 0):
-                if word in zipf and word != lower:
-                    estimate = zipf[word] - cost - (len(variant) - len(word)) * self.channel.insertion
-                    reached[word] = max(estimate, reached.get(word, -math.inf))
-        near = []
-        for word in self.lexicon.neighbours(lower) - reached.keys():
-            distance = Levenshtein.distance(lower, word, score_cutoff=limit)
-            if 0 < distance <= limit:
-                near.append((zipf[word] - 2.0 * distance, word))
-        candidates = [
-            *sorted(reached, key=reached.__getitem__, reverse=True)[:most],
-            *(word for _, word in sorted(near, reverse=True)[:most]),
-        ]
-        bonus = rules.number("name_context_bonus")
+        case = _case_class(token)
+        bonus = self.rules.number("name_context_bonus")
         scores: dict[str, float] = {}
-        for word in candidates:
+        for _, word in rough[: self.most]:
             for form in self._renderings(token, word, case):
                 score = zipf[word] - self.channel.cost(token, form)
                 if name_context and case == "lower" and form[0].isupper():
                     score += bonus
                 if score > scores.get(form, -math.inf):
                     scores[form] = score
+        scores.update(self._splits(token))
+        scores.pop(token, None)
         return scores
+
+    def _splits(self, token: str) -> dict[str, float]:
+        """Two words run together (``wasa``, ``timeMrs``): the token with a space put back, scored as the
+        two words' joint frequency less the cost of a space lost.
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
+        >>> splits = repairer._splits("ofthe")
+        >>> sorted(splits), max(splits, key=splits.__getitem__)
+        (['of the', 'oft he'], 'of the')
+        """
+        zipf, least = self.lexicon.zipf, self.split_min_zipf
+        found = {}
+        for at in range(1, len(token)):
+            first, second = token[:at], token[at:]
+            if not (first.isalpha() and second.isalpha()) or _BROKEN_CASE.search(first + " " + second):
+                continue
+            first_zipf = (
+                zipf.get(first.lower(), 0.0) if len(first) > 1 or first in self.single_letter_words else 0
+            )
+            second_zipf = (
+                zipf.get(second.lower(), 0.0) if len(second) > 1 or second in self.single_letter_words else 0
+            )
+            if first_zipf >= least and second_zipf >= least:
+                pairs = self.word_pairs()
+                joint = first_zipf + second_zipf - 9 + pairs.association(first.lower(), second.lower())
+                found[f"{first} {second}"] = joint - self.split_cost
+        return found
 
     def _renderings(self, token: str, word: str, case: str) -> tuple[str, ...]:
         """A lexicon word (lower case) written as the token's case may have meant it.
@@ -410,29 +514,20 @@ class WordRepairer:
             return (word, title)
         return (word,)
 
-    def _expand(self, token: str, depth: int) -> dict[str, float]:
-        """The token with up to ``depth`` confusions of the table undone, cheapest first.
 
-        At most ``max_variants`` spellings, each with its cost: a word full of ``o``, ``e`` and ``l`` has
-        thousands.
-        """
-        most = self.rules.integer("max_variants", low=1)
-        expansions = self.expansions
-        found = {token: 0.0}
-        queue = [(0.0, 0, token)]
-        while queue and len(found) < most:
-            cost, steps, variant = heapq.heappop(queue)
-            if steps == depth:
-                continue
-            steps += 1
-            for start, char in enumerate(variant):
-                for ocr, truth, step in expansions.get(char, ()):
-                    if variant.startswith(ocr, start):
-                        grown = variant[:start] + truth + variant[start + len(ocr) :]
-                        if grown not in found:
-                            found[grown] = cost + step
-                            heapq.heappush(queue, (cost + step, steps, grown))
-        return found
+def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
+    """How well a word (or two, split) fits between its neighbours: the pairs' associations, each capped."""
+    fit = 0.0
+    first, _, last = words.partition(" ")
+    if before:
+        fit += max(-3.0, min(3.0, pairs.association(before, first)))
+    if after:
+        fit += max(-3.0, min(3.0, pairs.association(last or first, after)))
+    return fit
+
+
+def _second(pair: tuple[str, float]) -> float:
+    return pair[1]
 
 
 def _left_as_written(token: str) -> bool:
@@ -459,23 +554,22 @@ def _case_class(token: str) -> str:
 
 
 def _split_at_line_end(text: str, start: int, end: int) -> bool:
-    """A token hyphenated at a line end (``Thorns-`` / ``hope``) is a fragment: reflow's business."""
-    after = text[end : end + 3]
-    if after.startswith("-") and after[1:].lstrip(" \t")[:1] in ("\n", ""):
-        return True
-    before = text[max(0, start - 4) : start].rstrip(" \t")
-    return before.endswith("-\n")
+    """A piece of a word hyphenated at a line end is a fragment: reflow's business.
 
+    The line end may be gone already, where lines were joined before us (``pro- perty``).
 
-def _neighbours(text: str, start: int, end: int) -> tuple[str, ...]:
-    """The words either side of a token, within its line.
-
-    >>> _neighbours("Paris et Londres sont belles", 17, 21)
-    ('Londres', 'belles')
+    >>> texts = ("a pro-\\nperty", "a pro- perty", "a see perty", "a pro-perty")
+    >>> [_split_at_line_end(text, len(text) - 5, len(text)) for text in texts]
+    [True, True, False, False]
     """
-    before = TOKEN.findall(text[max(0, start - 40) : start].rpartition("\n")[2])
-    after = TOKEN.findall(text[end : end + 40].partition("\n")[0])
-    return tuple(before[-1:] + after[:1])
+    after = text[end : end + 3]
+    if after.startswith("-") and after[1:2] in (" ", "\t", "\n", ""):
+        return True
+    preceding = text[max(0, start - 4) : start]
+    before = preceding.rstrip(" \t")
+    return before.endswith("-\n") or (
+        before != preceding and before.endswith("-") and before[-2:-1].isalpha()
+    )
 
 
 def _name_context(text: str, start: int, end: int) -> bool:
@@ -486,8 +580,40 @@ def _name_context(text: str, start: int, end: int) -> bool:
     return _BEFORE_CAPITAL.match(text, end) is not None
 
 
+def _adjacent_words(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words just before and after a token, in lower case, where only spaces or a line end part them.
+
+    >>> _adjacent_words("said tbe word.", 5, 8), _adjacent_words("end. Tbe word", 5, 8)
+    (('said', 'word'), ('', 'word'))
+    """
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    after = _WORD_AFTER.match(text, end)
+    return (
+        before.group(1).lower() if before else "",
+        after.group(1).lower() if after else "",
+    )
+
+
+def document_noise(counts: Counter[str], unknown: set[str]) -> float:
+    """Share of the document's words of three letters or more that no lexicon knows: its OCR's quality.
+
+    >>> document_noise(Counter({"the": 8, "tbe": 2, "of": 5}), {"tbe"})
+    0.2
+    """
+    words = unknown_words = 0
+    for token, count in counts.items():
+        if len(token) >= 3 and token.isalpha():
+            words += count
+            if token in unknown:
+                unknown_words += count
+    return unknown_words / words if words else 0.0
+
+
 def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> list[Edit]:
-    """Edits for the unknown words whose best candidate is likely enough: applied, or suggested.
+    """Edits for the words whose best candidate is likely enough: applied, or suggested.
+
+    Words no lexicon knows are judged always; known short words (``tho``, ``bo``) only in a document
+    noisy enough that such misreadings are to be expected, and against a higher bar.
 
     >>> from pipeline.core.settings import Settings
     >>> [(e.replacement, e.applied) for e in repair_words("tbe end", Settings().rules("ocr"), frozenset())]
@@ -495,12 +621,26 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
     """
     counts = Counter(TOKEN.findall(text))
     repairer = WordRepairer(rules, counts, extra_words)
-    suspects = {token for token in counts if not repairer.known(token)}
+    unknown = {token for token in counts if not repairer.known(token)}
+    suspects = {token for token in unknown if repairer.worth_judging(token)}
+    if document_noise(counts, unknown) >= rules.number("real_word_min_noise", low=0, high=1):
+        longest = rules.integer("real_word_max_length", low=0)
+        suspects.update(
+            token
+            for token in counts.keys() - unknown
+            if len(token) <= longest
+            and token.isalpha()
+            and repairer.worth_judging(token)
+            and not _BROKEN_CASE.search(token)
+            and repairer.may_be_misread(token)
+        )
     if not suspects:
         return []
     threshold = rules.number("confidence", low=0, high=1)
     short_threshold = rules.number("short_word_confidence", low=0, high=1)
+    real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
     short = rules.integer("short_word_length", low=0)
+    verdicts: dict[tuple[str, bool, str, str], Verdict | None] = {}
     edits = []
     for match in TOKEN.finditer(text):
         token = match.group()
@@ -509,9 +649,22 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         start, end = match.span()
         if _split_at_line_end(text, start, end):
             continue
-        verdict = repairer.judge(token, _name_context(text, start, end))
-        if verdict is None or repairer.foreign(token, _neighbours(text, start, end)):
+        # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
+        key = (token, _name_context(text, start, end), *_adjacent_words(text, start, end))
+        if key in verdicts:
+            verdict = verdicts[key]
+        else:
+            verdict = verdicts[key] = repairer.judge(*key)
+            if verdict is not None and repairer.foreign(token, key[2:]):
+                verdict = verdicts[key] = None
+        if verdict is None:
             continue
+        if " " in verdict.best:
+            rule, needed = "split-words", threshold
+        elif token not in unknown:
+            rule, needed = "real-word-repair", real_word_threshold
+        else:
+            rule, needed = "word-repair", short_threshold if len(token) <= short else threshold
         others = ", ".join(f"{word} {p:.2f}" for word, p in verdict.others)
         note = f"{token} -> {verdict.best} {verdict.posterior:.2f}" + (f"; also {others}" if others else "")
         edits.append(
@@ -519,9 +672,9 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
                 start,
                 end,
                 verdict.best,
-                "word-repair",
+                rule,
                 confidence=verdict.posterior,
-                applied=verdict.posterior >= (short_threshold if len(token) <= short else threshold),
+                applied=verdict.posterior >= needed,
                 note=note,
             )
         )
