@@ -12,6 +12,7 @@ split at a line end are left as the author wrote them.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -90,10 +91,10 @@ class Channel:
         cost = self._costs.get(key)
         if cost is None:
             cost = 0.0
-            for seen, printed in differing_runs(ocr, truth):
-                run_cost = self._run_costs.get((seen, printed))
+            for run in differing_runs(ocr, truth):
+                run_cost = self._run_costs.get(run)
                 if run_cost is None:
-                    run_cost = self._run_costs[(seen, printed)] = self._align(seen, printed)
+                    run_cost = self._run_costs[run] = self._align(*run)
                 cost += run_cost
             # A letter read twice is told by its neighbour, which the run may not hold.
             cost = self._costs[key] = round(min(cost, self._doubled_letter(ocr, truth)), 6)
@@ -309,13 +310,21 @@ class WordRepairer:
         self.min_length = rules.integer("min_length", low=1)
         self.most = rules.integer("max_candidates", low=1)
         self.context_weight = rules.number("context_weight", low=0)
+        self.suggest_confidence = rules.number("suggest_confidence", low=0, high=1)
+        self.name_bonus = rules.number("known_name_bonus")
+        self.trusted_zipf = rules.number("trusted_zipf", low=0)
+        self.document_weight = rules.number("document_weight")
+        self.broken_case_penalty = rules.number("broken_case_penalty")
+        self.real_word_reach = rules.number("real_word_reach", low=0)
+        self.name_context_bonus = rules.number("name_context_bonus")
+        self._own_scores: dict[str, float] = {}
         self.in_context = rules.integer("context_candidates", low=1)
         self.split_cost = rules.number("split_cost", low=0)
         self.split_min_zipf = rules.number("split_min_zipf", low=0)
         self.single_letter_words = frozenset(rules.strings("single_letter_words"))
         self.multi_character = [
-            (ocr.lower(), truth.lower())
-            for ocr, truth in self.channel.table
+            (ocr.lower(), truth.lower(), cost)
+            for (ocr, truth), cost in self.channel.table.items()
             if len(ocr) != 1 or len(truth) != 1
             if ocr
         ]
@@ -379,9 +388,19 @@ class WordRepairer:
         total = 10 ** (own - top) + sum(10 ** (score - top) for _, score in ranked)
         posteriors = [(word, 10 ** (score - top) / total) for word, score in ranked[:4]]
         best, posterior = posteriors[0]
-        if posterior < self.rules.number("suggest_confidence", low=0, high=1):
+        if posterior < self.suggest_confidence or self._house_spelling(token, best):
             return None
         return Verdict(best, posterior, tuple(posteriors[1:]))
+
+    def _house_spelling(self, token: str, best: str) -> bool:
+        """The document writes the word so three times or more, and three times as often as the candidate: its
+        own spelling (``hee`` and ``beene`` in old print), where a misreading is rarer than the word it
+        stands for.
+        """
+        if not token.isalpha() or _BROKEN_CASE.search(token):
+            return False  # a digit for a letter (`1ittle`) or a capital inside a word is no spelling
+        count = self.folded_counts[token.lower()]
+        return count >= 3 and count >= 3 * self.folded_counts[best.lower()]
 
     def word_pairs(self) -> WordPairs:
         if self._pairs is None:
@@ -404,18 +423,25 @@ class WordRepairer:
 
     def _own_score(self, token: str, case: str) -> float:
         """Prior that the token is what the author wrote: lexicon, case, the document's own use."""
+        score = self._own_scores.get(token)
+        if score is None:
+            score = self._own_scores[token] = self._prior(token, case)
+        return score
+
+    def _prior(self, token: str, case: str) -> float:
         lower = token.lower()
         frequency = self.lexicon.zipf.get(lower, 0.0)
         prior = max(frequency, self.prior_of_case[case])
         if case != "lower" and frequency:
-            prior += self.rules.number("known_name_bonus")
-        # The document's own use is evidence for a word no lexicon knows (a name, a term); a misreading
-        # that is a word (`tho`) recurs as often as the confusion does.
-        count = self.folded_counts[lower] if not frequency else 0
+            prior += self.name_bonus
+        # The document's own use is evidence for a word no lexicon knows or knows as rare (a name, a term,
+        # an old spelling: `hee`); a misreading that is a common word (`tho`) recurs as often as the
+        # confusion does.
+        count = self.folded_counts[lower] if frequency < self.trusted_zipf else 0
         if count > 1:
-            prior += self.rules.number("document_weight") * math.log10(count)
+            prior += self.document_weight * math.log10(count)
         if _BROKEN_CASE.search(token):
-            prior -= self.rules.number("broken_case_penalty")
+            prior -= self.broken_case_penalty
         return prior
 
     def candidate_scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
@@ -431,45 +457,47 @@ class WordRepairer:
     def may_be_misread(self, token: str) -> bool:
         """A known word with a candidate near enough in score that context could make it the likelier."""
         scores = self.candidate_scores(token, False)
-        reach = self.rules.number("real_word_reach", low=0)
-        return bool(scores) and scores[0][1] >= self._own_score(token, _case_class(token)) - reach
+        return (
+            bool(scores) and scores[0][1] >= self._own_score(token, _case_class(token)) - self.real_word_reach
+        )
 
     def _score_candidates(self, token: str, name_context: bool) -> dict[str, float]:
         """The likeliest words within reach by shape, scored by the channel; the token itself left out."""
         zipf, lexicon, lower = self.lexicon.zipf, self.lexicon, token.lower()
-        spellings = {lower}
-        for seen, printed in self.multi_character:
+        # The token with one many-letter confusion undone (`lie` as `he`), each with that confusion's cost.
+        spellings = {lower: 0.0}
+        for seen, printed, cost in self.multi_character:
             at = lower.find(seen)
             while at >= 0:
-                spellings.add(lower[:at] + printed + lower[at + len(seen) :])
+                spelling = lower[:at] + printed + lower[at + len(seen) :]
+                spellings[spelling] = min(cost, spellings.get(spelling, cost))
                 at = lower.find(seen, at + 1)
-        # Cheap lookups first: words of the same shape. Only where there are none is the search widened
-        # to a letter more or less.
-        shaped: set[str] = set()
-        for spelling in spellings:
-            shaped.update(lexicon.same_shape(spelling))
-        shaped.discard(lower)
-        words = shaped | lexicon.near(lower) - {lower} if len(lower) > 2 else shaped
-        # The channel is the costly part: it runs on the likeliest few, by frequency less a rough cost per
-        # edit, lower where the letters differ only within their shape classes.
-        rough = sorted(
-            (
-                (zipf[word] - (2.5 if word in shaped else 3.8) * Levenshtein.distance(lower, word), word)
-                for word in words
-            ),
-            reverse=True,
-        )
+        # Words of the same shape as a spelling, and frequent words a letter more or less from the token.
+        # The channel is the costly part: it runs on the likeliest few, by frequency less a rough cost
+        # per edit, lower where the letters differ only within their shape classes.
+        rough: dict[str, float] = {}
+        for spelling, cost in spellings.items():
+            for word in lexicon.same_shape(spelling):
+                estimate = zipf[word] - cost - 2.5 * Levenshtein.distance(spelling, word)
+                if estimate > rough.get(word, -math.inf):
+                    rough[word] = estimate
+        if len(lower) > 2:
+            for word in lexicon.near(lower) - rough.keys():
+                rough[word] = zipf[word] - 3.8 * Levenshtein.distance(lower, word)
+        rough.pop(lower, None)
+        likeliest = heapq.nlargest(self.most, rough, key=rough.__getitem__)
         case = _case_class(token)
-        bonus = self.rules.number("name_context_bonus")
+        bonus = self.name_context_bonus
         scores: dict[str, float] = {}
-        for _, word in rough[: self.most]:
+        for word in likeliest:
             for form in self._renderings(token, word, case):
                 score = zipf[word] - self.channel.cost(token, form)
                 if name_context and case == "lower" and form[0].isupper():
                     score += bonus
                 if score > scores.get(form, -math.inf):
                     scores[form] = score
-        scores.update(self._splits(token))
+        if len(token) > 3:
+            scores.update(self._splits(token))
         scores.pop(token, None)
         return scores
 
