@@ -17,7 +17,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
-from itertools import pairwise
 
 import regex
 
@@ -28,6 +27,10 @@ from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
 
 SOFT_HYPHEN = "\u00ad"
+# A word written with a hyphen inside a line: the letters either side (``str.isalpha``'s letters). The
+# hyphen is found first and the letters before it read backwards, so a scan costs little more than a
+# search for the hyphens.
+_HYPHENATED = regex.compile(r"(?<=(\p{L}+))-(\p{L}+)")
 _OPENERS = "\"'“‘([«"
 
 
@@ -480,7 +483,7 @@ class DocumentSpellings:
     most ``lookups`` times a document, because each look-up reads the whole text.
 
     >>> spellings = DocumentSpellings("names of co-conspirators, and co-\\nconspirators", 4)
-    >>> spellings.hyphenated("co-conspirators"), spellings.joined("coconspirators")
+    >>> spellings.hyphenated("co-conspirators"), spellings.joined("coconspirators", 1)
     (1, 0)
     """
 
@@ -501,23 +504,20 @@ class DocumentSpellings:
     def hyphenated(self, form: str) -> int:
         """How often the document writes ``form`` (lower case, with its hyphen) within a line."""
         if self._compounds is None:
-            pieces = self.lower.split("-")
-            self._compounds = Counter(
-                f"{_trailing_letters(left)}-{_leading_letters(right)}"
-                for left, right in pairwise(pieces)
-                if left[-1:].isalpha() and right[:1].isalpha()
-            )
+            self._compounds = Counter(map("-".join, _HYPHENATED.findall(self.lower)))
         return self._compounds[form]
 
-    def joined(self, form: str) -> int:
-        """How often the document writes ``form`` (lower case) as a word of its own."""
+    def joined(self, form: str, enough: int) -> int:
+        """How often the document writes ``form`` (lower case) as a word of its own, counted up to
+        ``enough``: the callers only ask whether it writes it that often, and the text is read no further
+        than the answer needs."""
         if self._lookups <= 0:
             return 0
         self._lookups -= 1
         text = self.lower
         count = 0
         start = text.find(form)
-        while start != -1:
+        while start != -1 and count < enough:
             end = start + len(form)
             if not text[start - 1 : start].isalpha() and not text[end : end + 1].isalpha():
                 count += 1
@@ -552,10 +552,11 @@ def dehyphenate_line_end(
     joined = (left + right).lower()
     hyphenated = f"{left}-{right}".lower()
     if spellings.hyphenated(hyphenated):
-        keep = spellings.hyphenated(hyphenated) >= spellings.joined(joined)
+        written = spellings.hyphenated(hyphenated)
+        keep = written >= spellings.joined(joined, written + 1)
         return keep, rules.document_confidence, f"the document writes {hyphenated if keep else joined}"
     keep, confidence, reason = _lexicon_decision(left, right, joined, rules)
-    if keep and spellings.joined(joined):
+    if keep and spellings.joined(joined, 1):
         return False, rules.document_confidence, f"the document writes {joined}"
     return keep, confidence, reason
 
