@@ -554,11 +554,12 @@ def space_edits(text: str, rules: TypographyRules) -> list[Edit]:
     if text.endswith(tuple(spaces + "\t")):
         found.add(len(text) - 1)
     edits, seen = [], set()
+    blank, length = spaces + "\t", len(text)
     for position in sorted(found):
         start, end = position, position
-        while _char(text, start - 1) in spaces + "\t":
+        while start and text[start - 1] in blank:
             start -= 1
-        while _char(text, end) in spaces + "\t":
+        while end < length and text[end] in blank:
             end += 1
         if start not in seen:
             seen.add(start)
