@@ -297,8 +297,9 @@ def _read_lines(text: str) -> tuple[list[_Line], list[_Gap], list[tuple[int, int
             page += 1
             continue
         indent = 0 if line[0] == body[0] else len(line) - len(line.lstrip(" \t"))
-        if last is None:
+        if last is None:  # blank lines before the first line start nothing
             current = _Line(start, body, indent, page, block)
+            blank = False
         elif blank or page_break:
             block += 1
             current = _Line(start, body, indent, page, block)
