@@ -3,6 +3,7 @@ run changes nothing, the raw text is restored exactly, and the cheap mojibake ch
 
 from __future__ import annotations
 
+import re._parser
 import unicodedata
 
 from ftfy.badness import BADNESS_RE, is_bad
@@ -13,7 +14,7 @@ import pipeline
 from pipeline.core import changelog
 from pipeline.core.characters import CharacterFixes
 from pipeline.core.document import Document
-from pipeline.core.mojibake import SUSPICIOUS
+from pipeline.core.mojibake import BADNESS_REACH, SUSPICIOUS, looks_bad
 from pipeline.core.settings import Settings
 from pipeline.stages import STAGES
 
@@ -63,3 +64,20 @@ badness_alphabet = sorted({char for char in BADNESS_RE.pattern if ord(char) > 0x
 def test_the_cheap_check_flags_every_text_ftfy_calls_bad(text: str) -> None:
     if is_bad(text):
         assert SUSPICIOUS.search(text)
+
+
+# Badness characters far apart in plain text: the windowed check must find what ftfy's whole-line one does.
+spread_out = st.lists(
+    st.sampled_from(badness_alphabet) | st.text(alphabet="ab ", min_size=1, max_size=12), max_size=30
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(badness_alphabet), max_size=12) | spread_out)
+def test_the_windowed_check_is_ftfys(text: str) -> None:
+    assert looks_bad(text) == is_bad(text)
+
+
+def test_the_window_covers_the_longest_match_of_ftfys_check() -> None:
+    _, longest = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()
+    assert longest < BADNESS_REACH

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 import pipeline
 from pipeline.cli import main
+from pipeline.stages.reflow import DocumentSpellings
 from tests.typeset import Layout, sample_paragraphs, typeset
 
 WORDS = st.sampled_from(
@@ -83,3 +85,23 @@ def test_wrap_option_is_the_reflow_wrap_rule() -> None:
     assert wrapped.output == by_rule.output
     lines = wrapped.output.splitlines()
     assert len(lines) > 6 and all(len(line) <= 50 for line in lines)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab- \n1²ÉéИ\u0301ǅ_'"), max_size=40))
+def test_a_hyphenated_word_is_the_letters_either_side_of_a_hyphen(text: str) -> None:
+    """The document's hyphenated forms (one regex over the text) are, for each hyphen with a letter
+    either side, the runs of letters (``str.isalpha``) that touch it, lower-cased."""
+    lower = text.lower()
+    expected: Counter[str] = Counter()
+    for hyphen in (index for index, char in enumerate(lower) if char == "-"):
+        left, right = hyphen, hyphen + 1
+        while left and lower[left - 1].isalpha():
+            left -= 1
+        while right < len(lower) and lower[right].isalpha():
+            right += 1
+        if left < hyphen < right - 1:
+            expected[lower[left:right]] += 1
+    spellings = DocumentSpellings(text, 0)
+    assert {form: spellings.hyphenated(form) for form in expected} == dict(expected)
+    assert spellings.hyphenated("a-b") == expected["a-b"]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import pipeline
 from pipeline.core import changelog
 from pipeline.core.errors import RulesError
+from pipeline.stages.typography import Span, _bounds, _inside, runs_of
 
 # Text made of what the stage works on: quote marks, apostrophes, dashes, spaces, line breaks, letters,
 # and what makes a line look like code (=, {) or garbled (/\).
@@ -69,3 +70,33 @@ def test_a_style_of_ones_own() -> None:
         'Er sagte "nein" und ging.', only=("typography",), overrides=(*german, "typography.style=german")
     )
     assert result.text == "Er sagte „nein“ und ging.\n"
+
+
+# Sorted spans that do not overlap (they may touch, or be empty), as code lines and dash edits are.
+SPANS = st.lists(st.integers(0, 30), max_size=10).map(
+    lambda cuts: list(zip(sorted(cuts)[::2], sorted(cuts)[1::2], strict=False))
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPANS, st.integers(0, 32), st.integers(0, 4))
+def test_a_span_is_inside_exactly_when_it_overlaps_one(spans: list[Span], start: int, length: int) -> None:
+    end = start + length
+    overlaps = any(first < max(end, start + 1) and start < last for first, last in spans)
+    assert _inside(_bounds(spans), start, end) == overlaps
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab'’\"”"), max_size=30))
+def test_runs_of_marks_are_the_maximal_runs(text: str) -> None:
+    marks = "'’"
+    runs = runs_of(text, marks)
+    assert [position for start, end in runs for position in range(start, end)] == [
+        position for position, char in enumerate(text) if char in marks
+    ]
+    assert all(
+        start < end
+        and (start == 0 or text[start - 1] not in marks)
+        and (end == len(text) or text[end] not in marks)
+        for start, end in runs
+    )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import ftfy
-from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from rapidfuzz.distance import Indel
 
 from pipeline.core.characters import lines_matching
@@ -74,6 +74,9 @@ SUSPICIOUS = re.compile(
     f"[^\\x00-\\x7f](?:(?<=[{re.escape(_BAD_ALONE)}])|(?<=[{_NEEDED}])[^\\x00-\\x7f]|(?=[{_NEEDED}]))"
 )
 
+# The longest text one alternative of ftfy's badness check matches (``ГўВЂВ.x``, 7 characters) and a
+# character more: a window this wide either side of a suspicious character holds every match it is in.
+BADNESS_REACH = 8
 
 # How often ftfy and the normalisation may take turns on one line; two settle every case seen.
 _MAX_ROUNDS = 4
@@ -131,8 +134,23 @@ def suspicious_lines(text: str) -> Iterator[tuple[int, int]]:
     [(10, 27)]
     """
     for start, end in lines_matching(SUSPICIOUS, text):
-        if is_bad(text[start:end]):
+        if looks_bad(text[start:end]):
             yield start, end
+
+
+def looks_bad(line: str) -> bool:
+    """ftfy's ``is_bad(line)``, with the badness check read only round the suspicious characters.
+
+    Every match of the check holds a suspicious character, so the answer is ftfy's; but a scan line of
+    half a million characters with a few accents costs a few short searches, not a search of the line.
+
+    >>> looks_bad("café " * 1000 + "HÃ´tel"), looks_bad("café " * 1000)
+    (True, False)
+    """
+    for match in SUSPICIOUS.finditer(line):
+        if BADNESS_RE.search(line, max(0, match.start() - BADNESS_REACH), match.end() + BADNESS_REACH):
+            return True
+    return False
 
 
 def find_repairs(

@@ -673,11 +673,9 @@ def _edits(
     inner = dict(boilerplate)
     if bodies:
         inner.update((start, line) for page in pages for start, line in page.inner.items())
-    edits = [
-        Edit(start, _standalone_end(text, start, end), "", rule)
-        for start, (end, rule) in inner.items()
-        if start not in marked
-    ]
+    edits = _standalone_edits(
+        text, sorted((start, end, rule) for start, (end, rule) in inner.items() if start not in marked)
+    )
     if not bodies:
         return edits  # nothing but furniture: leave the rest of such a text as it is
     units = sorted(
@@ -732,6 +730,29 @@ def _gap_edits(
             newline = "\n" if position == 0 and gap_start > 0 and text[gap_start - 1] != "\n" else ""
             replacement = f"{newline}{PAGE_BREAK}\n"
         edits.append(Edit(span_start, span_end, replacement, rule))
+    return edits
+
+
+def _standalone_edits(text: str, lines: list[tuple[int, int, str]]) -> list[Edit]:
+    r"""Edits removing the sorted ``(start, end, rule)`` lines amid other text, each line its own edit. Lines
+    that follow one another go as a block: the blank lines after the block's last line are evened out with
+    those before its first (see ``_standalone_end``), so that a second run finds no page break there.
+
+    >>> text = "a\n\n\nCopyright: X\nCopyright: Y\n\nb"
+    >>> [(edit.start, edit.end) for edit in _standalone_edits(text, [(4, 16, "c"), (17, 29, "c")])]
+    [(4, 17), (17, 31)]
+    """
+    edits = []
+    block_start = -1
+    for index, (start, end, rule) in enumerate(lines):
+        if block_start == -1:
+            block_start = start
+        following = lines[index + 1][0] if index + 1 < len(lines) else -1
+        if _line_end(text, end) == following:
+            edits.append(Edit(start, following, "", rule))
+        else:
+            edits.append(Edit(start, _standalone_end(text, block_start, end), "", rule))
+            block_start = -1
     return edits
 
 

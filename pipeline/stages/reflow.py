@@ -17,7 +17,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
-from itertools import pairwise
+from itertools import groupby, pairwise
+from operator import attrgetter
 
 import regex
 
@@ -28,6 +29,10 @@ from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
 
 SOFT_HYPHEN = "\u00ad"
+# A word written with a hyphen inside a line: the letters either side (``str.isalpha``'s letters). The
+# hyphen is found first and the letters before it read backwards, so a scan costs little more than a
+# search for the hyphens.
+_HYPHENATED = regex.compile(r"(?<=(\p{L}+))-(\p{L}+)")
 _OPENERS = "\"'“‘([«"
 
 
@@ -249,7 +254,9 @@ def run(document: Document, settings: Settings) -> list[Edit]:
                 unsure = _join(gap, _confidence(gap, rules), rules, spellings)
                 edits.append(replace(unsure, applied=False, note=_notes(unsure.note, "unsure: break kept")))
             paragraph_start = gap.after.indent - indents[gap.after.page] >= rules.indent
-            edits.extend(_keep_break(gap, run_lengths[index], run_lengths[index + 1], paragraph_start, rules))
+            kept = _keep_break(gap, run_lengths[index], run_lengths[index + 1], paragraph_start, rules)
+            if kept is not None:
+                edits.append(kept)
     return edits
 
 
@@ -274,6 +281,7 @@ def _read_lines(text: str) -> tuple[list[_Line], list[_Gap], list[tuple[int, int
     page = block = 0
     blank = page_break = False
     position = 0
+    last: _Line | None = None
     for line in text.split("\n"):
         start = position
         position += len(line) + 1
@@ -282,20 +290,27 @@ def _read_lines(text: str) -> tuple[list[_Line], list[_Gap], list[tuple[int, int
             blank = True
             continue
         if body == PAGE_BREAK:
-            if lines:
+            if last is not None:
                 page_break = True
             else:
                 edge_breaks.append((start, min(position, len(text))))
             page += 1
             continue
-        if lines and (blank or page_break):
+        indent = 0 if line[0] == body[0] else len(line) - len(line.lstrip(" \t"))
+        if last is None:  # blank lines before the first line start nothing
+            current = _Line(start, body, indent, page, block)
+            blank = False
+        elif blank or page_break:
             block += 1
-        current = _Line(start, body, len(line) - len(line.lstrip(" \t")), page, block)
-        if lines:
-            lines[-1].closes_block = blank or page_break
-            gaps.append(_Gap(lines[-1], current, blank, page_break))
+            current = _Line(start, body, indent, page, block)
+            gaps.append(_Gap(last, current, blank, page_break))
+            blank = page_break = False
+        else:  # the common case: the next line of a block
+            current = _Line(start, body, indent, page, block)
+            last.closes_block = False
+            gaps.append(_Gap(last, current, False, False))
         lines.append(current)
-        blank = page_break = False
+        last = current
     if page_break:
         last = lines[-1]
         edge_breaks.append((last.end, last.end + text[last.end :].rfind(PAGE_BREAK) + 1))
@@ -304,21 +319,21 @@ def _read_lines(text: str) -> tuple[list[_Line], list[_Gap], list[tuple[int, int
 
 def _page_indents(lines: list[_Line]) -> dict[int, int]:
     """Each page's left margin: the least indentation of its lines (a line further in starts something)."""
-    margins: dict[int, int] = {}
-    for line in lines:
-        margins[line.page] = min(margins.get(line.page, line.indent), line.indent)
-    return margins
+    return {page: min(line.indent for line in group) for page, group in _by_page(lines)}
+
+
+def _by_page(lines: list[_Line]) -> groupby[int, _Line]:
+    """The lines page by page (pages follow each other in the text)."""
+    return groupby(lines, key=attrgetter("page"))
 
 
 def _page_limits(lines: list[_Line], rules: ReflowRules) -> dict[int, tuple[float, float] | None]:
     """Each page's limits ``(short, full)`` from its typical width: a line is short when it and the next
     line's first word fit in ``short``, full from ``full``. A short page borrows the document's width; a
     short document has none (``None``: every line counts as short)."""
-    by_page: dict[int, list[int]] = {}
     # Widths leave indentation out: a paragraph break that removes an indent must not move them.
-    for line in lines:
-        by_page.setdefault(line.page, []).append(len(line.text))
-    everything = [len(line.text) for line in lines]
+    by_page = {page: [len(line.text) for line in group] for page, group in _by_page(lines)}
+    everything = [length for lengths in by_page.values() for length in lengths]
     document_width = (
         typical_width(everything, rules.weighted_quantile) if len(everything) >= rules.min_lines else None
     )
@@ -335,12 +350,8 @@ def _page_limits(lines: list[_Line], rules: ReflowRules) -> dict[int, tuple[floa
 
 def _capitalized_blocks(lines: list[_Line], rules: ReflowRules) -> frozenset[int]:
     """Blocks of lines that nearly all begin with a capital, a digit or a mark: verse, lists, addresses."""
-    sizes: Counter[int] = Counter()
-    capitalized: Counter[int] = Counter()
-    for line in lines:
-        sizes[line.block] += 1
-        if not line.text[0].islower():
-            capitalized[line.block] += 1
+    sizes = Counter(line.block for line in lines)
+    capitalized = Counter(line.block for line in lines if not line.text[0].islower())
     return frozenset(
         block
         for block, size in sizes.items()
@@ -480,7 +491,7 @@ class DocumentSpellings:
     most ``lookups`` times a document, because each look-up reads the whole text.
 
     >>> spellings = DocumentSpellings("names of co-conspirators, and co-\\nconspirators", 4)
-    >>> spellings.hyphenated("co-conspirators"), spellings.joined("coconspirators")
+    >>> spellings.hyphenated("co-conspirators"), spellings.joined("coconspirators", 1)
     (1, 0)
     """
 
@@ -501,23 +512,20 @@ class DocumentSpellings:
     def hyphenated(self, form: str) -> int:
         """How often the document writes ``form`` (lower case, with its hyphen) within a line."""
         if self._compounds is None:
-            pieces = self.lower.split("-")
-            self._compounds = Counter(
-                f"{_trailing_letters(left)}-{_leading_letters(right)}"
-                for left, right in pairwise(pieces)
-                if left[-1:].isalpha() and right[:1].isalpha()
-            )
+            self._compounds = Counter(map("-".join, _HYPHENATED.findall(self.lower)))
         return self._compounds[form]
 
-    def joined(self, form: str) -> int:
-        """How often the document writes ``form`` (lower case) as a word of its own."""
+    def joined(self, form: str, enough: int) -> int:
+        """How often the document writes ``form`` (lower case) as a word of its own, counted up to
+        ``enough``: the callers only ask whether it writes it that often, and the text is read no further
+        than the answer needs."""
         if self._lookups <= 0:
             return 0
         self._lookups -= 1
         text = self.lower
         count = 0
         start = text.find(form)
-        while start != -1:
+        while start != -1 and count < enough:
             end = start + len(form)
             if not text[start - 1 : start].isalpha() and not text[end : end + 1].isalpha():
                 count += 1
@@ -552,10 +560,11 @@ def dehyphenate_line_end(
     joined = (left + right).lower()
     hyphenated = f"{left}-{right}".lower()
     if spellings.hyphenated(hyphenated):
-        keep = spellings.hyphenated(hyphenated) >= spellings.joined(joined)
+        written = spellings.hyphenated(hyphenated)
+        keep = written >= spellings.joined(joined, written + 1)
         return keep, rules.document_confidence, f"the document writes {hyphenated if keep else joined}"
     keep, confidence, reason = _lexicon_decision(left, right, joined, rules)
-    if keep and spellings.joined(joined):
+    if keep and spellings.joined(joined, 1):
         return False, rules.document_confidence, f"the document writes {joined}"
     return keep, confidence, reason
 
@@ -584,27 +593,23 @@ def _run_lengths(gaps: list[_Gap]) -> list[int]:
     A break next to a paragraph of two or more lines is a paragraph's end and becomes a blank line; a
     break between two single lines is structure (address, signature, verse) and stays a newline.
     """
-    lengths = [1] * (len(gaps) + 1)
-    run_start = 0
-    for index in range(len(gaps) + 1):
-        if index == len(gaps) or not gaps[index].join:
-            for member in range(run_start, index + 1):
-                lengths[member] = index + 1 - run_start
-            run_start = index + 1
+    lengths: list[int] = []
+    for before, last in pairwise([-1, *(index for index, gap in enumerate(gaps) if not gap.join), len(gaps)]):
+        lengths.extend([last - before] * (last - before))
     return lengths
 
 
 def _keep_break(
     gap: _Gap, before_run: int, after_run: int, paragraph_start: bool, rules: ReflowRules
-) -> list[Edit]:
+) -> Edit | None:
     """A break that stays: a page break or a paragraph's end becomes one blank line; a structure line
-    (address, signature, heading, verse) keeps its single newline."""
+    (address, signature, heading, verse) keeps its single newline (no edit)."""
     before, after = gap.before, gap.after
     if gap.page_break:
-        return [Edit(before.end, after.body_start, "\n\n", "page-break", _keep_confidence(gap, rules))]
+        return Edit(before.end, after.body_start, "\n\n", "page-break", _keep_confidence(gap, rules))
     if before_run > 1 or after_run > 1 or paragraph_start:
-        return [Edit(before.end, after.body_start, "\n\n", "paragraph-break", _keep_confidence(gap, rules))]
-    return []
+        return Edit(before.end, after.body_start, "\n\n", "paragraph-break", _keep_confidence(gap, rules))
+    return None
 
 
 def _keep_confidence(gap: _Gap, rules: ReflowRules) -> float:
