@@ -19,6 +19,8 @@ _PAIRS_FILE = "frequency_bigramdictionary_en_243_342.txt"
 # The list's own total is not given: it is estimated from this many of the most frequent words, whose
 # listed pairs cover nearly all their uses, as the ratio of their pair counts to their wordfreq frequency.
 _CALIBRATION_WORDS = 50
+# Associations worked out are kept, up to this many pairs.
+_CACHE_LIMIT = 500_000
 
 
 class WordPairs:
@@ -35,6 +37,7 @@ class WordPairs:
         self._log_cutoff = log_cutoff
         self._frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
         self._log_frequency: dict[str, float] = {}
+        self._associations: dict[str, float] = {}
 
     def association(self, first: str, second: str) -> float:
         """log10(count / expected count) of ``first second`` (lower case); 0 where nothing is known.
@@ -42,12 +45,21 @@ class WordPairs:
         A pair missing from the list was seen fewer times than the list's cutoff: that says something
         only where chance alone would have it seen more often.
         """
+        key = f"{first} {second}"
+        found = self._associations.get(key)
+        if found is None:
+            if len(self._associations) >= _CACHE_LIMIT:
+                self._associations.clear()  # a bound on memory for corpora of millions of word pairs
+            found = self._associations[key] = self._association(first, second, key)
+        return found
+
+    def _association(self, first: str, second: str, key: str) -> float:
         first_frequency = self._frequency(first)
         second_frequency = self._frequency(second)
         if first_frequency is None or second_frequency is None:
             return 0.0
         expected = self._log_total + first_frequency + second_frequency
-        observed = self._counts.get(f"{first} {second}")
+        observed = self._counts.get(key)
         if observed is not None:
             return observed - expected
         return min(0.0, self._log_cutoff - expected)

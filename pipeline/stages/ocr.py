@@ -41,6 +41,8 @@ _DOUBLED = regex.compile(
 )
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
+# Candidate scores and channel costs are kept for the process, up to this many words each.
+_CACHE_LIMIT = 300_000
 _APOSTROPHE = regex.compile(r"['’]")
 _WORD_BEFORE = regex.compile(r"(?<![\p{L}'’-])(\p{L}+)[ \t]*\n?[ \t]*$")
 _WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
@@ -90,6 +92,8 @@ class Channel:
         key = (ocr, truth)
         cost = self._costs.get(key)
         if cost is None:
+            if len(self._costs) >= _CACHE_LIMIT:
+                self._costs.clear()
             cost = 0.0
             for run in differing_runs(ocr, truth):
                 run_cost = self._run_costs.get(run)
@@ -450,6 +454,8 @@ class WordRepairer:
         key = (token, name_context)
         scores = self._scores.get(key)
         if scores is None:
+            if len(self._scores) >= _CACHE_LIMIT:
+                self._scores.clear()  # a bound on memory for corpora of millions of distinct words
             found = self._score_candidates(token, name_context)
             scores = self._scores[key] = sorted(found.items(), key=_second, reverse=True)
         return scores
