@@ -12,7 +12,6 @@ split at a line end are left as the author wrote them.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -385,7 +384,7 @@ class WordRepairer:
                 (form, score + weight * _context(pairs, form.lower(), before, after))
                 for form, score in scores[: self.in_context]
             ]
-            ranked = sorted(in_context, key=_second, reverse=True)
+            ranked = sorted(in_context, key=_best_first)
         else:
             ranked = scores
         top = max(own, ranked[0][1])
@@ -457,7 +456,7 @@ class WordRepairer:
             if len(self._scores) >= _CACHE_LIMIT:
                 self._scores.clear()  # a bound on memory for corpora of millions of distinct words
             found = self._score_candidates(token, name_context)
-            scores = self._scores[key] = sorted(found.items(), key=_second, reverse=True)
+            scores = self._scores[key] = sorted(found.items(), key=_best_first)
         return scores
 
     def may_be_misread(self, token: str) -> bool:
@@ -491,7 +490,7 @@ class WordRepairer:
             for word in lexicon.near(lower) - rough.keys():
                 rough[word] = zipf[word] - 3.8 * Levenshtein.distance(lower, word)
         rough.pop(lower, None)
-        likeliest = heapq.nlargest(self.most, rough, key=rough.__getitem__)
+        likeliest = [word for word, _ in sorted(rough.items(), key=_best_first)[: self.most]]
         case = _case_class(token)
         bonus = self.name_context_bonus
         scores: dict[str, float] = {}
@@ -560,8 +559,9 @@ def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
     return fit
 
 
-def _second(pair: tuple[str, float]) -> float:
-    return pair[1]
+def _best_first(pair: tuple[str, float]) -> tuple[float, str]:
+    """Sort key: the higher score first, ties by spelling, so that logs do not depend on set order."""
+    return -pair[1], pair[0]
 
 
 def _left_as_written(token: str) -> bool:
