@@ -12,10 +12,12 @@ Conventions stages rely on:
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from hashlib import sha1
+from operator import attrgetter
 from typing import Any
 
 from pipeline.core.edits import Change, Edit, splice
@@ -26,6 +28,8 @@ PAGE_BREAK = "\f"
 # How many raw characters either side of a change, within its line, go into its id: enough to tell apart
 # two identical fixes, few enough that an unrelated change elsewhere leaves the id alone.
 _ID_CONTEXT = 24
+
+_span_of = attrgetter("start", "end")
 
 # A piece of the offset map: current span [cur_start, cur_end) came from raw span [raw_start, raw_end).
 # A copied piece is untouched raw text (equal lengths); a replaced piece is the output of a change.
@@ -45,8 +49,7 @@ class _Pieces:
         self.raw_ends = array("q")
         self.copied = bytearray()
 
-    def append(self, piece: _Piece) -> None:
-        cur_start, cur_end, raw_start, raw_end, copied = piece
+    def add(self, cur_start: int, cur_end: int, raw_start: int, raw_end: int, copied: bool) -> None:
         self.cur_starts.append(cur_start)
         self.cur_ends.append(cur_end)
         self.raw_starts.append(raw_start)
@@ -87,7 +90,7 @@ class OffsetMap:
     def __init__(self, raw_length: int) -> None:
         self._raw_length = raw_length
         pieces = _Pieces()
-        pieces.append((0, raw_length, 0, raw_length, True))
+        pieces.add(0, raw_length, 0, raw_length, True)
         self._set(pieces)
 
     def _set(self, pieces: _Pieces) -> None:
@@ -103,8 +106,18 @@ class OffsetMap:
         """
         if start == end:
             return self._locate_point(start)
-        start, raw_start = self._locate_start(start)
-        end, raw_end = self._locate_end(end)
+        # Read straight from the arrays: this runs once a change, and a scan may have a million.
+        pieces = self._pieces
+        index = bisect_right(pieces.cur_ends, start)
+        if pieces.copied[index]:
+            raw_start = pieces.raw_starts[index] + start - pieces.cur_starts[index]
+        else:
+            start, raw_start = pieces.cur_starts[index], pieces.raw_starts[index]
+        index = bisect_left(pieces.cur_starts, end) - 1
+        if pieces.copied[index]:
+            raw_end = pieces.raw_starts[index] + end - pieces.cur_starts[index]
+        else:
+            end, raw_end = pieces.cur_ends[index], pieces.raw_ends[index]
         return start, end, raw_start, raw_end
 
     def _locate_point(self, position: int) -> tuple[int, int, int, int]:
@@ -119,74 +132,60 @@ class OffsetMap:
             return position, position, raw_start, raw_start
         return cur_start, cur_end, raw_start, raw_end
 
-    def _locate_start(self, position: int) -> tuple[int, int]:
-        index = bisect_right(self._cur_ends, position)
-        cur_start, _, raw_start, _, copied = self._pieces[index]
-        if copied:
-            return position, raw_start + position - cur_start
-        return cur_start, raw_start
-
-    def _locate_end(self, position: int) -> tuple[int, int]:
-        index = bisect_left(self._cur_starts, position) - 1
-        cur_start, cur_end, raw_start, raw_end, copied = self._pieces[index]
-        if copied:
-            return position, raw_start + position - cur_start
-        return cur_end, raw_end
-
     def replace_spans(self, spans: Iterable[tuple[int, int, int, int, int]]) -> None:
-        """Record applied changes: sorted ``(start, end, raw_start, raw_end, new_length)`` as located."""
-        pieces = self._pieces
-        out = _Pieces()
-        shift = 0
-        index = 0
-        current: _Piece | None = None
+        """Record applied changes: sorted ``(start, end, raw_start, raw_end, new_length)`` as located.
 
-        def next_piece() -> _Piece | None:
-            nonlocal index
-            if index == len(pieces):
-                return None
-            index += 1
-            return pieces[index - 1]
+        Pieces before a change stay (moved by what earlier changes added or removed), pieces inside it
+        give way to one replaced piece, and a copied piece it cuts into is split. A change's span ends
+        on piece boundaries except inside copied pieces, as ``locate`` widened it.
+        """
+        old = self._pieces
+        cur_starts, cur_ends, raw_starts, copied = old.cur_starts, old.cur_ends, old.raw_starts, old.copied
+        out = _Pieces()
+        add = out.add
+        shift = 0
+        index = 0  # the first old piece not yet wholly written out
+        position = 0  # old text before this is written out (inside piece ``index`` if it was cut)
+
+        def write_until(stop: int) -> None:
+            """Write out old pieces ``index`` to ``stop``, the first from ``position`` on."""
+            first = cur_starts[index]
+            if position > first:  # the rest of a copied piece a change cut into
+                add(
+                    position + shift,
+                    cur_ends[index] + shift,
+                    raw_starts[index] + position - first,
+                    old.raw_ends[index],
+                    True,
+                )
+                out.extend_shifted(old, index + 1, stop, shift)
+            else:
+                out.extend_shifted(old, index, stop, shift)
 
         for start, end, raw_start, raw_end, new_length in spans:
-            # Pieces that end at or before the change stay before it; a copied piece it cuts is split.
-            while True:
-                if current is None:
-                    stop = bisect_right(pieces.cur_ends, start, index)
-                    out.extend_shifted(pieces, index, stop, shift)
-                    index = stop
-                current = current or next_piece()
-                if current is None:
-                    break
-                cur_start, cur_end, piece_raw_start, piece_raw_end, copied = current
-                if cur_end <= start:
-                    out.append((cur_start + shift, cur_end + shift, piece_raw_start, piece_raw_end, copied))
-                    current = None
-                    continue
-                if cur_start < start:
-                    cut = piece_raw_start + start - cur_start
-                    out.append((cur_start + shift, start + shift, piece_raw_start, cut, True))
-                    current = (start, cur_end, cut, piece_raw_end, True)
-                break
-            # Pieces inside the change are replaced by it; a copied piece running past its end is split.
-            while start < end:
-                current = current or next_piece()
-                if current is None:
-                    break
-                cur_start, cur_end, piece_raw_start, piece_raw_end, copied = current
-                if cur_start >= end:
-                    break
-                if cur_end <= end:
-                    current = None
-                    continue
-                current = (end, cur_end, piece_raw_start + end - cur_start, piece_raw_end, True)
-                break
-            out.append((start + shift, start + shift + new_length, raw_start, raw_end, False))
+            stop = bisect_right(cur_ends, start, index)  # old pieces that end at or before the change
+            if stop > index:
+                write_until(stop)
+                index, position = stop, cur_starts[stop] if stop < len(copied) else start
+            if index < len(copied):
+                first = cur_starts[index]
+                begin = max(position, first)
+                if begin < start:  # the change cuts into a copied piece: its head stays
+                    add(
+                        begin + shift,
+                        start + shift,
+                        raw_starts[index] + begin - first,
+                        raw_starts[index] + start - first,
+                        True,
+                    )
+            if start < end:  # old pieces inside the change go; one running past its end is cut
+                stop = bisect_left(cur_starts, end, index)
+                index = stop - 1 if stop > index and cur_ends[stop - 1] > end else stop
+            position = end
+            add(start + shift, start + shift + new_length, raw_start, raw_end, False)
             shift += new_length - (end - start)
-        if current is not None:
-            cur_start, cur_end, piece_raw_start, piece_raw_end, copied = current
-            out.append((cur_start + shift, cur_end + shift, piece_raw_start, piece_raw_end, copied))
-        out.extend_shifted(pieces, index, len(pieces), shift)
+        if index < len(copied):
+            write_until(len(copied))
         self._set(out)
 
 
@@ -207,9 +206,13 @@ class Document:
         # Facts a stage reports for the log header (the input stage's encoding decision, for example).
         self.facts: dict[str, Any] = {}
         self._map = OffsetMap(len(raw))
-        self._id_counts: dict[str, int] = {}
+        # Ids given so far (a set: a scan may have a million) and how often those given twice or more came.
+        self._ids_given: set[str] = set()
+        self._id_repeats: dict[str, int] = {}
         self._page_starts: Sequence[int] | None = None
         self._line_starts: Sequence[int] | None = None
+        # Changes made before the page starts were last set may sit on another page by now.
+        self._changes_before_pages = 0
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw span that ``text[start:end]`` stands for (widened to whole earlier changes)."""
@@ -219,12 +222,11 @@ class Document:
     def set_page_starts(self, raw_offsets: Iterable[int]) -> None:
         """Tell the document where raw pages begin (the furniture stage knows better than form feeds)."""
         self._page_starts = sorted(offset for offset in set(raw_offsets) if offset > 0)
+        self._changes_before_pages = len(self.changes)
 
     def raw_line(self, raw_offset: int) -> int:
         """1-based line of the raw text that ``raw_offset`` falls on."""
-        if self._line_starts is None:
-            self._line_starts = _offsets_after(self.raw, "\n", array("q", [0]))
-        return bisect_right(self._line_starts, raw_offset)
+        return bisect_right(self._lines(), raw_offset)
 
     def page_starts(self) -> list[int]:
         """Raw offsets where pages 2, 3, ... begin: as the furniture stage found them, else form feeds."""
@@ -233,6 +235,11 @@ class Document:
     def raw_page(self, raw_offset: int) -> int:
         """1-based page of the raw text that ``raw_offset`` falls on."""
         return bisect_right(self._pages(), raw_offset) + 1
+
+    def _lines(self) -> Sequence[int]:
+        if self._line_starts is None:
+            self._line_starts = _offsets_after(self.raw, "\n", array("q", [0]))
+        return self._line_starts
 
     def _pages(self) -> Sequence[int]:
         if self._page_starts is None:
@@ -254,57 +261,75 @@ class Document:
         after widening collides with another, becomes a suggestion; ``decisions`` (change id to
         accepted/rejected, from review) overrule the stage.
         """
+        # One pass, names bound once: this loop runs once a change, and a scan may have a million.
         text = self.text
-        decisions = decisions or {}
-        ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
+        length = len(text)
+        raw = self.raw
+        locate = self._map.locate
+        lines, pages = self._lines(), self._pages()
         changes: list[Change] = []
-        any_applied = False
+        applied_spans: list[tuple[int, int, int, int, str]] = []
         proposed_end = 0
         applied_end = 0
         rule_names: dict[str, str] = {}
-        for edit in ordered:
-            if not 0 <= edit.start <= edit.end <= len(text):
-                raise StageError(f"{stage}/{edit.rule}: span {edit.start}:{edit.end} outside the text")
-            if edit.applied and edit.start < proposed_end:
-                raise StageError(f"{stage}/{edit.rule}: edit at {edit.start} overlaps another applied edit")
-            if text[edit.start : edit.end] == edit.replacement:
+        for edit in sorted(edits, key=_span_of):
+            edit_start, edit_end, replacement = edit.start, edit.end, edit.replacement
+            if not 0 <= edit_start <= edit_end <= length:
+                raise StageError(f"{stage}/{edit.rule}: span {edit_start}:{edit_end} outside the text")
+            if edit.applied and edit_start < proposed_end:
+                raise StageError(f"{stage}/{edit.rule}: edit at {edit_start} overlaps another applied edit")
+            if text[edit_start:edit_end] == replacement:
                 continue
             if edit.applied:
-                proposed_end = edit.end
-            start, end, raw_start, raw_end = self._map.locate(edit.start, edit.end)
+                proposed_end = edit_end
+            start, end, raw_start, raw_end = locate(edit_start, edit_end)
             before = text[start:end]
-            after = text[start : edit.start] + edit.replacement + text[edit.end : end]
+            after = (
+                replacement
+                if start == edit_start and end == edit_end
+                else text[start:edit_start] + replacement + text[edit_end:end]
+            )
             rule = rule_names.get(edit.rule)
             if rule is None:  # one string a rule, not one a change
                 rule = rule_names[edit.rule] = f"{stage}/{edit.rule}"
-            change_id = self._change_id(rule, before, after, raw_start, raw_end)
-            applied, note = _decide(edit, decisions.get(change_id), min_confidence)
+            change_id = self._change_id(
+                rule,
+                before,
+                after,
+                raw[max(0, raw_start - _ID_CONTEXT) : raw_start].rpartition("\n")[2],
+                raw[raw_end : raw_end + _ID_CONTEXT].partition("\n")[0],
+            )
+            decision = decisions.get(change_id) if decisions else None
+            applied, note, confidence = edit.applied, edit.note, edit.confidence
+            if decision is not None or (applied and confidence < min_confidence):
+                applied, note = _decide(edit, decision, min_confidence)
             if applied and start < applied_end:
                 applied, note = False, _join_notes(note, "overlaps an earlier change of this stage")
             if applied:
                 applied_end = end
-                any_applied = True
+                applied_spans.append((start, end, raw_start, raw_end, after))
             changes.append(
                 Change(
-                    id=change_id,
-                    stage=stage,
-                    rule=rule,
-                    at=start,
-                    raw_start=raw_start,
-                    raw_end=raw_end,
-                    before=before,
-                    after=after,
-                    confidence=_rounded(edit.confidence),
-                    applied=applied,
-                    note=note,
+                    change_id,
+                    stage,
+                    rule,
+                    start,
+                    raw_start,
+                    raw_end,
+                    before,
+                    after,
+                    confidence if confidence == 1.0 else _rounded(confidence),
+                    applied,
+                    note,
+                    bisect_right(lines, raw_start),
+                    bisect_right(pages, raw_start) + 1,
                 )
             )
-        if any_applied:
-            # Read from the changes rather than kept in lists of their own: a stage may make millions.
-            applied = [change for change in changes if change.applied]
-            self.text = splice(text, ((c.at, c.at + len(c.before), c.after) for c in applied))
+        if applied_spans:
+            self.text = splice(text, ((start, end, after) for start, end, _, _, after in applied_spans))
             self._map.replace_spans(
-                (c.at, c.at + len(c.before), c.raw_start, c.raw_end, len(c.after)) for c in applied
+                (start, end, raw_start, raw_end, len(after))
+                for start, end, raw_start, raw_end, after in applied_spans
             )
         self.changes.extend(changes)
         return changes
@@ -312,38 +337,29 @@ class Document:
     def located_changes(self) -> list[Change]:
         """All changes so far with their raw line and page filled in.
 
-        The document's own list is updated in place, so that a scan with a million changes does not hold
-        two copies of each at the end of a run.
+        Every change knows its line and page from the start, except that a change made before the furniture
+        stage found the pages may sit on another page than form feeds said: those few are built anew, in
+        place in the document's own list.
         """
         changes = self.changes
-        for index, change in enumerate(changes):
-            # Built field by field rather than with ``dataclasses.replace``, which is several times slower.
-            changes[index] = Change(
-                change.id,
-                change.stage,
-                change.rule,
-                change.at,
-                change.raw_start,
-                change.raw_end,
-                change.before,
-                change.after,
-                change.confidence,
-                change.applied,
-                change.note,
-                self.raw_line(change.raw_start),
-                self.raw_page(change.raw_start),
-            )
+        for index in range(self._changes_before_pages):
+            change = changes[index]
+            page = self.raw_page(change.raw_start)
+            if page != change.page:
+                changes[index] = replace(change, page=page)
+        self._changes_before_pages = 0
         return list(changes)
 
-    def _change_id(self, rule: str, before: str, after: str, raw_start: int, raw_end: int) -> str:
-        """An id that survives edits elsewhere in the scan: what changed and the raw text around it."""
-        left = self.raw[max(0, raw_start - _ID_CONTEXT) : raw_start].rpartition("\n")[2]
-        right = self.raw[raw_end : raw_end + _ID_CONTEXT].partition("\n")[0]
-        context = f"{left}\x00{right}"
-        digest = hashlib.sha1("\x00".join((rule, before, after, context)).encode()).hexdigest()[:12]
-        seen = self._id_counts.get(digest, 0)
-        self._id_counts[digest] = seen + 1
-        return digest if seen == 0 else f"{digest}-{seen + 1}"
+    def _change_id(self, rule: str, before: str, after: str, left: str, right: str) -> str:
+        """An id that survives edits elsewhere in the scan: what changed and the raw text around it, within
+        its line (``left`` and ``right``)."""
+        digest = sha1(f"{rule}\x00{before}\x00{after}\x00{left}\x00{right}".encode()).hexdigest()[:12]
+        if digest not in self._ids_given:
+            self._ids_given.add(digest)
+            return digest
+        seen = self._id_repeats.get(digest, 1) + 1
+        self._id_repeats[digest] = seen
+        return f"{digest}-{seen}"
 
 
 def _decide(edit: Edit, decision: bool | None, min_confidence: float) -> tuple[bool, str]:
