@@ -44,8 +44,9 @@ TRANSLITERATION_MODES = ("none", "latin", "both")
 RECOGNISED_SCHEMES = (iuliia.BGN_PCGN, iuliia.GOST_779, iuliia.ALA_LC)
 
 # A word of a line: letters and digits (OCR reads З as 3, Б as 6), the bar that stands for I, and the
-# marks OCR reads inside a word for С or Ъ: ( and '.
-TOKEN = regex.compile(r"[\p{L}\d|]+(?:[('][\p{L}\d|]+)*")
+# marks OCR reads inside a word for С or Ъ: ( and '. Readings made of other marks (}K for Ж) are
+# added from the confusion table.
+WORD_CHARACTER = r"[\p{L}\d|]"
 CYRILLIC = regex.compile(r"\p{Cyrillic}")
 LATIN = regex.compile(r"\p{Latin}")
 MIXED_SCRIPT_WORD = regex.compile(r"\p{L}*(?:\p{Latin}\p{L}*\p{Cyrillic}|\p{Cyrillic}\p{L}*\p{Latin})\p{L}*")
@@ -153,24 +154,26 @@ class ReadingModel:
         pairs = {latin: [(letter, 0.0) for letter in sorted(letters)] for latin, letters in readings.items()}
         return cls(pairs, math.inf, math.inf, math.inf, silent)
 
-    def cheapest_cost(self, latin: str) -> float:
-        """What the cheapest reading of a Latin word costs, whatever Russian word it gives: a bound
-        below the cost of any reading the lexicon holds, found without the lexicon.
+    def cheapest_cost(self, latin: str, generic: bool = True) -> float:
+        """What the cheapest reading of a Latin word costs, whatever Russian word it gives (by the table
+        alone: infinite when some character has no reading): a bound below the cost of any reading
+        the lexicon holds, found without the lexicon.
 
-        >>> ReadingModel({"LI": [("ы", 0.1)], "N": [("п", 0.2)]}, 1, 1, 1).cheapest_cost("NLIS")
-        1.3
+        >>> model = ReadingModel({"LI": [("ы", 0.1)], "N": [("п", 0.2)]}, 1, 1, 1)
+        >>> model.cheapest_cost("NLIS"), model.cheapest_cost("NLIS", generic=False)
+        (1.3, inf)
         """
-        return round(self.cheapest_rest(latin)[0], 4)
+        return round(self.cheapest_rest(latin, generic)[0], 4)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - a model lives for the process, per rules setting
-    def cheapest_rest(self, latin: str) -> tuple[float, ...]:
-        """For each position of a Latin word, what reading the rest of it costs at the least."""
+    def cheapest_rest(self, latin: str, generic: bool = True) -> tuple[float, ...]:
+        """For each position of a Latin word, what reading the rest of it costs at the least (with
+        generic edits or by the table alone)."""
         rest = [0.0] * (len(latin) + 1)
-        generic = min(self.insert, self.substitute)
+        edit = min(self.insert, self.substitute) if generic else math.inf
         for i in range(len(latin) - 1, -1, -1):
             rest[i] = min(
-                [generic + rest[i + 1]]
-                + [cost + rest[i + length] for _, length, cost in self.options(latin)[i]]
+                [edit + rest[i + 1]] + [cost + rest[i + length] for _, length, cost in self.options(latin)[i]]
             )
         return tuple(rest)
 
@@ -242,23 +245,30 @@ class RussianLexicon:
         return letters
 
     def search(
-        self, latin: str, model: ReadingModel, max_edits: int, window: float, steps: int
+        self,
+        latin: str,
+        model: ReadingModel,
+        max_edits: int,
+        window: float,
+        steps: int,
+        limit: float = math.inf,
     ) -> dict[str, float]:
         """Russian words within reach of a Latin word's readings, with the cheapest cost of each.
 
         A best-first walk over the word's positions and the lexicon's prefixes together: readings of
         the table cost what the table says, and at most ``max_edits`` generic edits are made. Words are
-        found cheapest first; the walk stops ``window`` past the cheapest, or after ``steps`` states.
+        found cheapest first; the walk stops ``window`` past the cheapest, at ``limit``, or after
+        ``steps`` states.
         """
         options = model.options(latin)
         # A* search: a state is ranked by its cost so far plus the least the rest of the word can cost.
-        rest = model.cheapest_rest(latin)
+        rest = model.cheapest_rest(latin, generic=max_edits > 0)
         end = len(latin)
         silent = model.silent
         heap: list[tuple[float, float, int, str, int]] = [(rest[0], 0.0, 0, "", 0)]
         settled: dict[tuple[int, str], int] = {}
         found: dict[str, float] = {}
-        ceiling = math.inf
+        ceiling = limit
         while heap and steps:
             rank, cost, at, prefix, edits = heapq.heappop(heap)
             if rank > ceiling:
@@ -292,6 +302,19 @@ class RussianLexicon:
                         new = cost + model.substitute
                         heapq.heappush(heap, (new + rest[at + 1], new, at + 1, prefix + letter, edits + 1))
         return found
+
+
+def word_pattern(model: ReadingModel) -> regex.Pattern[str]:
+    """Words of a line: runs of letters, digits and the table's readings that hold other marks.
+
+    >>> word_pattern(ReadingModel({"}K": [("ж", 0.3)], "I-I": [("н", 0.2)]}, 1, 1, 1)).findall("}KEI-IA, A-B")
+    ['}KEI-IA', 'A', 'B']
+    """
+    marked = sorted(
+        (latin for latin in model.readings if not regex.fullmatch(rf"{WORD_CHARACTER}+", latin)), key=len
+    )
+    unit = "|".join([*map(regex.escape, reversed(marked)), WORD_CHARACTER])
+    return regex.compile(rf"(?:{unit})+(?:['(](?:{unit})+)*")
 
 
 @lru_cache(maxsize=4)
@@ -365,6 +388,7 @@ class ScriptRestorer:
         self.capital_line = regex.compile(
             rf"(?m)^(?=[^\n]*\p{{Lu}}\p{{Lu}})(?:[^\n\p{{Ll}}]|[{lowercase}])+$" if lowercase else r"(?!)"
         )
+        self.token = word_pattern(self.model)
         self.frequency_weight = word.number("frequency_weight", low=0)
         self.max_cost_per_letter = word.number("max_cost_per_letter", low=0)
         self.confident_cost_per_letter = word.number("confident_cost_per_letter", low=0)
@@ -375,6 +399,7 @@ class ScriptRestorer:
         self.lone_word_cost_per_letter = word.number("lone_word_cost_per_letter", low=0)
         self.anchor_cost_per_letter = word.number("anchor_cost_per_letter", low=0)
         self.anchor_score_per_letter = word.number("anchor_score_per_letter", low=0)
+        self.anchor_noise_edits = word.integer("anchor_noise_edits", low=0)
         self.lookalike_only_confidence = word.number("lookalike_only_confidence", low=0, high=1)
         search = rules.table("search")
         self.max_noise_edits = search.integer("max_noise_edits", low=0)
@@ -396,13 +421,14 @@ class ScriptRestorer:
         }
         fixes = rules.table("transliteration_fixes")
         self.transliteration_fixes = {char: fixes.text(char) for char in fixes}
-        self._readings: dict[tuple[str, bool], tuple[Reading, ...]] = {}
+        self._readings: dict[str, tuple[Reading, ...]] = {}
+        self._close_readings: dict[str, tuple[Reading, ...]] = {}
         self._verdicts: dict[str, tuple[tuple[Reading, ...], bool, float]] = {}
         self._english: dict[str, bool] = {}
 
     @property
     def lexicon(self) -> RussianLexicon:
-        """The Russian lexicon, loaded on first use (only when a suspect line turns up)."""
+        """The Russian lexicon, loaded on first use (only when a line reads as Russian somewhere)."""
         return russian_lexicon(self.lexicon_wordlist, self.lexicon_size, user_words(self.user_dir))
 
     @property
@@ -421,12 +447,6 @@ class ScriptRestorer:
             return True
         return len(word) >= self.english_min_length and word.upper() in self.english
 
-    def spelled_in_exact_capitals(self, word: str) -> str | None:
-        """The Cyrillic word of identical shape, when every letter has one (``TOT``: ``ТОТ``)."""
-        if all(char in self.exact_capitals for char in word):
-            return "".join(self.exact_capitals[char] for char in word)
-        return None
-
     def is_transliteration(self, word: str) -> bool:
         """Whether the word spells a frequent Russian word in some transliteration scheme.
 
@@ -435,8 +455,12 @@ class ScriptRestorer:
         """
         if not word.isalpha() or len(word) < self.english_min_length:
             return False
+        return self.transliterated_zipf(word) >= self.transliteration_min_zipf
+
+    def transliterated_zipf(self, word: str) -> float:
+        """How frequent the most frequent Russian word is that ``word`` transliterates (or 0)."""
         found = self.lexicon.search(word.upper(), transliteration_model(), 0, 0.0, self.search_steps)
-        return any(self.lexicon.zipf(russian) >= self.transliteration_min_zipf for russian in found)
+        return max(map(self.lexicon.zipf, found), default=0.0)
 
     def is_transliteration_only(self, verdict: WordVerdict) -> bool:
         """A transliteration, and not as frequent a word read confidently by the table: ``KTO`` spells
@@ -445,8 +469,7 @@ class ScriptRestorer:
             return False
         if not verdict.confident:
             return True
-        found = self.lexicon.search(verdict.latin.upper(), transliteration_model(), 0, 0.0, self.search_steps)
-        return max(map(self.lexicon.zipf, found)) > verdict.readings[0].zipf
+        return self.transliterated_zipf(verdict.latin) > verdict.readings[0].zipf
 
     def is_suspect(self, word: str) -> bool:
         """Cheap: a word that is not English and is made of letters Cyrillic capitals are misread as.
@@ -459,34 +482,49 @@ class ScriptRestorer:
         lookalike = sum(char in self.model.lookalikes for char in word)
         return lookalike >= self.min_lookalike_share * len(word)
 
-    def readings(self, word: str, *, exact: bool = False) -> tuple[Reading, ...]:
+    def readings(self, word: str) -> tuple[Reading, ...]:
         """Russian words the Latin ``word`` may stand for, best first (cached per process).
 
-        The exact search follows the confusion table only. The full one then allows one generic OCR
-        edit, then more up to ``max_noise_edits``, as long as no reading is confident: each edit allowed
-        widens the search many times over, and a word read well needs none.
+        The search first follows the confusion table only, then allows one generic OCR edit, then more
+        up to ``max_noise_edits``, as long as no reading is confident: each edit allowed widens the
+        search many times over, and a word read well needs none.
         """
-        key = (word, exact)
-        if key not in self._readings:
-            for edits in range((0 if exact else self.max_noise_edits) + 1):
-                found = self.lexicon.search(word, self.model, edits, self.search_window, self.search_steps)
-                readings = (self._reading(candidate, cost) for candidate, cost in found.items())
-                best = sorted((reading for reading in readings if reading is not None), key=_by_score)
+        if word not in self._readings:
+            for edits in range(self.max_noise_edits + 1):
+                best = self._search(self.lexicon, word, edits)
                 if best and best[0].cost <= self.confident_cost(best[0].cyrillic):
                     break
-            self._readings[key] = tuple(best)
-        return self._readings[key]
+            self._readings[word] = best
+        return self._readings[word]
+
+    def close_readings(self, word: str) -> tuple[Reading, ...]:
+        """Russian words the table reads ``word`` as (with at most ``anchor_noise_edits`` generic edits),
+        at most ``anchor_cost_per_letter`` a letter (cached per process)."""
+        if word not in self._close_readings:
+            limit = self.anchor_cost_per_letter * (len(word) + self.anchor_noise_edits)
+            readings = self._search(self.lexicon, word, self.anchor_noise_edits, limit)
+            self._close_readings[word] = tuple(
+                reading
+                for reading in readings
+                if reading.cost <= self.anchor_cost_per_letter * len(reading.cyrillic)
+            )
+        return self._close_readings[word]
+
+    def _search(
+        self, lexicon: RussianLexicon, word: str, edits: int, limit: float = math.inf
+    ) -> tuple[Reading, ...]:
+        found = lexicon.search(word, self.model, edits, self.search_window, self.search_steps, limit)
+        readings = []
+        for candidate, cost in found.items():
+            if cost <= self.max_cost_per_letter * len(candidate):
+                zipf = lexicon.zipf(candidate)
+                score = round(cost + self.frequency_weight * (7 - zipf), 4)
+                readings.append(Reading(candidate.upper(), cost, zipf, score))
+        return tuple(sorted(readings, key=_by_score))
 
     def confident_cost(self, cyrillic: str) -> float:
         """The most a confident reading of the word may cost."""
         return self.confident_cost_per_letter * len(cyrillic) + self.confident_cost_allowance
-
-    def _reading(self, candidate: str, cost: float) -> Reading | None:
-        if cost > self.max_cost_per_letter * len(candidate):
-            return None
-        frequency = self.lexicon.zipf(candidate)
-        score = round(cost + self.frequency_weight * (7 - frequency), 4)
-        return Reading(candidate.upper(), cost, frequency, score)
 
     def english_evidence(self, word: str) -> bool:
         """Cached ``reads_as_english_only``."""
@@ -514,15 +552,8 @@ class ScriptRestorer:
 
     def reads_closely(self, word: str) -> bool:
         """Cheap, without the lexicon: some reading of the word by the table alone is close."""
-        return self.model.cheapest_cost(word) <= self.anchor_cost_per_letter * len(word)
-
-    def close_readings(self, word: str) -> list[Reading]:
-        """Readings by the table alone that cost at most ``anchor_cost_per_letter`` a letter."""
-        return [
-            reading
-            for reading in self.readings(word, exact=True)
-            if reading.cost <= self.anchor_cost_per_letter * len(reading.cyrillic)
-        ]
+        generic = self.anchor_noise_edits > 0
+        return self.model.cheapest_cost(word, generic) <= self.anchor_cost_per_letter * len(word)
 
     def judge(self, start: int, word: str, english: bool) -> WordVerdict:
         """A Latin word's Russian readings, with a verdict: confident or not, and how much."""
@@ -587,7 +618,7 @@ class ScriptRestorer:
             notes = [match.span() for match in BRACKETED.finditer(line.group())]
             tokens = [
                 (match.start(), match.group())
-                for match in TOKEN.finditer(line.group())
+                for match in self.token.finditer(line.group())
                 if not any(start <= match.start() < end for start, end in notes)
             ]
             latin = [
