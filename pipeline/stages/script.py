@@ -19,9 +19,14 @@ A Latin OCR model reads Cyrillic capitals as Latin letters or groups of them (``
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import marshal
 import math
+import os
+import sys
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -81,9 +86,9 @@ class WordVerdict:
 
 @dataclass(frozen=True)
 class SuspectLine:
-    """A suspect line's Latin words (offset, word, English evidence), its Cyrillic letters, its anchor."""
+    """A suspect line's Latin words (offset, word), its Cyrillic letters, whether it has an anchor."""
 
-    words: list[tuple[int, str, bool]]
+    words: list[tuple[int, str]]
     cyrillic_letters: int
     anchored: bool
 
@@ -195,15 +200,27 @@ class ReadingModel:
 
 
 class RussianLexicon:
-    """wordfreq's Russian words (lower case, sorted for prefix look-ups) with their Zipf frequencies.
+    """Russian words in lower case, sorted for prefix look-ups, with their Zipf frequencies beside them
+    (in hundredths).
 
-    Built once per process from wordfreq's frequency list, only when a suspect line turns up: the
-    list is read as it is stored (words in frequency bands), without building wordfreq's dictionary.
+    >>> lexicon = RussianLexicon(["вот", "все", "всё"], array("H", [600, 650, 625]))
+    >>> lexicon.zipf("ВСЕ"), "вс" in lexicon, lexicon.following("вс")
+    (6.5, False, 'её')
     """
 
-    def __init__(self, wordlist: str, size: int, extra_words: frozenset[str]) -> None:
+    def __init__(self, words: list[str], zipfs: array) -> None:
+        self.words = words
+        self.zipfs = zipfs
+        self._following: dict[str, str] = {}
+
+    @classmethod
+    def from_wordfreq(cls, wordlist: str, size: int, extra_words: frozenset[str]) -> RussianLexicon:
+        """The ``size`` most frequent words of wordfreq's Russian list, and the user's Russian words.
+
+        The list is read as it is stored (words in frequency bands), apart from wordfreq's own cache,
+        which would keep all 700,000 words of the large list, and without its dictionary.
+        """
         frequency: dict[str, float] = {}
-        # Read apart from wordfreq's own cache, which would keep all 700,000 words of the large list.
         bands = wordfreq.read_cBpack(wordfreq.available_languages(wordlist)["ru"])
         for band, words in enumerate(bands):
             zipf = round(9 - band / 100, 2)  # bands are centibels below a frequency of 1
@@ -214,13 +231,21 @@ class RussianLexicon:
         for word in extra_words:
             if RUSSIAN_WORDS.fullmatch(word.lower()):
                 frequency.setdefault(word.lower(), 0.0)
-        self.frequency = frequency
-        self.words = sorted(frequency)
-        self._following: dict[str, str] = {}
+        words = sorted(frequency)
+        return cls(words, array("H", (round(frequency[word] * 100) for word in words)))
+
+    def _index(self, word: str) -> int:
+        """Where the word stands in the lexicon, or -1."""
+        at = bisect_left(self.words, word)
+        return at if at < len(self.words) and self.words[at] == word else -1
+
+    def __contains__(self, word: str) -> bool:
+        return self._index(word) >= 0
 
     def zipf(self, word: str) -> float:
         """The word's Zipf frequency (0 when the lexicon does not hold it), any case."""
-        return self.frequency.get(word.lower(), 0.0)
+        at = self._index(word.lower())
+        return self.zipfs[at] / 100 if at >= 0 else 0.0
 
     def following(self, prefix: str) -> str:
         """The letters that follow ``prefix`` in some word of the lexicon (cached).
@@ -261,46 +286,49 @@ class RussianLexicon:
         ``steps`` states.
         """
         options = model.options(latin)
-        # A* search: a state is ranked by its cost so far plus the least the rest of the word can cost.
+        # A* search: a state is ranked by its cost so far plus the least the rest of the word can cost;
+        # states ranked past the ceiling are not even queued.
         rest = model.cheapest_rest(latin, generic=max_edits > 0)
         end = len(latin)
         silent = model.silent
+        insert, delete, substitute = model.insert, model.delete, model.substitute
+        following_cache, push, pop = self._following, heapq.heappush, heapq.heappop
         heap: list[tuple[float, float, int, str, int]] = [(rest[0], 0.0, 0, "", 0)]
         settled: dict[tuple[int, str], int] = {}
         found: dict[str, float] = {}
         ceiling = limit
         while heap and steps:
-            rank, cost, at, prefix, edits = heapq.heappop(heap)
+            rank, cost, at, prefix, edits = pop(heap)
             if rank > ceiling:
                 break
             if settled.get((at, prefix), max_edits + 1) <= edits:
                 continue  # reached before, as cheaply and with no fewer edits left
             settled[at, prefix] = edits
             steps -= 1
-            following = self.following(prefix)
-            if at == end and prefix in self.frequency and prefix not in found:
+            following = following_cache.get(prefix)
+            if following is None:
+                following = self.following(prefix)
+            if at == end and prefix not in found and prefix in self:
                 found[prefix] = round(cost, 4)
                 ceiling = min(ceiling, cost + window)
             if at < end:
                 for letter, length, step in options[at]:
-                    if letter in following:
+                    if letter in following and cost + step + rest[at + length] <= ceiling:
                         new = cost + step
-                        heapq.heappush(
-                            heap, (new + rest[at + length], new, at + length, prefix + letter, edits)
-                        )
+                        push(heap, (new + rest[at + length], new, at + length, prefix + letter, edits))
             for letter, step in silent.items():
-                if letter in following:
-                    heapq.heappush(heap, (rank + step, cost + step, at, prefix + letter, edits))
+                if letter in following and rank + step <= ceiling:
+                    push(heap, (rank + step, cost + step, at, prefix + letter, edits))
             if edits < max_edits:
-                if at < end:
-                    new = cost + model.insert
-                    heapq.heappush(heap, (new + rest[at + 1], new, at + 1, prefix, edits + 1))
-                for letter in following:
-                    new = cost + model.delete
-                    heapq.heappush(heap, (new + rest[at], new, at, prefix + letter, edits + 1))
-                    if at < end:
-                        new = cost + model.substitute
-                        heapq.heappush(heap, (new + rest[at + 1], new, at + 1, prefix + letter, edits + 1))
+                if at < end and cost + insert + rest[at + 1] <= ceiling:
+                    push(heap, (cost + insert + rest[at + 1], cost + insert, at + 1, prefix, edits + 1))
+                if rank + delete <= ceiling:
+                    for letter in following:
+                        push(heap, (rank + delete, cost + delete, at, prefix + letter, edits + 1))
+                if at < end and cost + substitute + rest[at + 1] <= ceiling:
+                    new = cost + substitute
+                    for letter in following:
+                        push(heap, (new + rest[at + 1], new, at + 1, prefix + letter, edits + 1))
         return found
 
 
@@ -318,8 +346,35 @@ def word_pattern(model: ReadingModel) -> regex.Pattern[str]:
 
 
 @lru_cache(maxsize=4)
-def russian_lexicon(wordlist: str, size: int, extra_words: frozenset[str]) -> RussianLexicon:
-    return RussianLexicon(wordlist, size, extra_words)
+def russian_lexicon(
+    wordlist: str, size: int, extra_words: frozenset[str], cache: Path | None = None
+) -> RussianLexicon:
+    """The Russian lexicon, once per process; kept in ``cache`` (a folder) when given, as reading it
+    back takes a fifth of the time building it from wordfreq's list takes."""
+    if cache is None:
+        return RussianLexicon.from_wordfreq(wordlist, size, extra_words)
+    source = Path(wordfreq.available_languages(wordlist)["ru"]).stat()
+    key = hashlib.sha256(repr((size, sorted(extra_words), source.st_size, source.st_mtime_ns)).encode())
+    path = cache / f"russian-lexicon-{sys.implementation.cache_tag}-{key.hexdigest()[:16]}.marshal"
+    try:
+        words, zipfs = marshal.loads(path.read_bytes())
+        return RussianLexicon(words, array("H", zipfs))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not cached yet, or unreadable: build it
+    lexicon = RussianLexicon.from_wordfreq(wordlist, size, extra_words)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(marshal.dumps((lexicon.words, lexicon.zipfs.tobytes())))
+        partial.replace(path)  # atomic: parallel workers never read half a file
+    except OSError:
+        pass  # a read-only or full disk: the lexicon is built again next time
+    return lexicon
+
+
+def lexicon_cache_folder() -> Path:
+    """Where the lexicon is kept between runs: ``$XDG_CACHE_HOME/scanclean`` (``~/.cache/scanclean``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scanclean"
 
 
 @lru_cache(maxsize=4)
@@ -408,6 +463,7 @@ class ScriptRestorer:
         self.acronyms = frozenset(rules.table("acronyms").strings("words"))
         self.lexicon_wordlist = rules.text("lexicon_wordlist", choices=("small", "large"))
         self.lexicon_size = rules.integer("lexicon_size", low=1)
+        self.lexicon_cache = rules.flag("lexicon_cache")
         self.transliteration = rules.text("transliteration", choices=TRANSLITERATION_MODES)
         self.scheme = SCHEMES[rules.text("scheme", choices=tuple(SCHEMES))]
         homoglyphs = rules.table("homoglyphs")
@@ -422,14 +478,15 @@ class ScriptRestorer:
         fixes = rules.table("transliteration_fixes")
         self.transliteration_fixes = {char: fixes.text(char) for char in fixes}
         self._readings: dict[str, tuple[Reading, ...]] = {}
-        self._close_readings: dict[str, tuple[Reading, ...]] = {}
+        self._close_readings: dict[tuple[str, bool], tuple[Reading, ...]] = {}
         self._verdicts: dict[str, tuple[tuple[Reading, ...], bool, float]] = {}
         self._english: dict[str, bool] = {}
 
     @property
     def lexicon(self) -> RussianLexicon:
         """The Russian lexicon, loaded on first use (only when a line reads as Russian somewhere)."""
-        return russian_lexicon(self.lexicon_wordlist, self.lexicon_size, user_words(self.user_dir))
+        cache = lexicon_cache_folder() if self.lexicon_cache else None
+        return russian_lexicon(self.lexicon_wordlist, self.lexicon_size, user_words(self.user_dir), cache)
 
     @property
     def english(self) -> dict[str, float]:
@@ -497,18 +554,21 @@ class ScriptRestorer:
             self._readings[word] = best
         return self._readings[word]
 
-    def close_readings(self, word: str) -> tuple[Reading, ...]:
-        """Russian words the table reads ``word`` as (with at most ``anchor_noise_edits`` generic edits),
-        at most ``anchor_cost_per_letter`` a letter (cached per process)."""
-        if word not in self._close_readings:
-            limit = self.anchor_cost_per_letter * (len(word) + self.anchor_noise_edits)
-            readings = self._search(self.lexicon, word, self.anchor_noise_edits, limit)
-            self._close_readings[word] = tuple(
+    def close_readings(self, word: str, noisy: bool = False) -> tuple[Reading, ...]:
+        """Russian words the table reads ``word`` as (``noisy``: with at most ``anchor_noise_edits``
+        generic edits), at most ``anchor_cost_per_letter`` a letter (cached per process)."""
+        if (word, noisy) not in self._close_readings:
+            edits = self.anchor_noise_edits if noisy else 0
+            limit = self.anchor_cost_per_letter * (len(word) + edits)
+            if min(self.model.insert, self.model.delete, self.model.substitute) > limit:
+                edits = 0  # no generic edit fits in a short word's allowance
+            readings = self._search(self.lexicon, word, edits, limit)
+            self._close_readings[word, noisy] = tuple(
                 reading
                 for reading in readings
                 if reading.cost <= self.anchor_cost_per_letter * len(reading.cyrillic)
             )
-        return self._close_readings[word]
+        return self._close_readings[word, noisy]
 
     def _search(
         self, lexicon: RussianLexicon, word: str, edits: int, limit: float = math.inf
@@ -608,10 +668,9 @@ class ScriptRestorer:
     def suspect_lines(self, text: str) -> Iterator[tuple[int, SuspectLine]]:
         """Lines of capitals with a word that may be Cyrillic read as Latin, by line number.
 
-        The Russian lexicon is not touched unless some line may have an anchor (see ``is_anchor``): a
-        word whose cheapest reading by the confusion table alone is close enough, or Cyrillic letters.
+        Cheap checks (set look-ups, the table alone) come first; the Russian lexicon is loaded only to
+        look for an anchor (see ``is_anchor``) in a line that may have one.
         """
-        found: list[tuple[int, list[tuple[int, str]], int, bool]] = []
         number, counted = 0, 0
         for line in self.capital_line.finditer(text):
             # Square brackets hold editors' notes and this stage's own transliterations: left alone.
@@ -631,7 +690,7 @@ class ScriptRestorer:
             words = [(start, word) for start, word in latin if not ROMAN_NUMERAL.fullmatch(word)]
             cyrillic_letters = sum(len(word) for _, word in tokens if CYRILLIC.search(word))
             total = cyrillic_letters + sum(len(word) for _, word in words)
-            # Still cheap: English words that are no Russian words in identical letters outweigh the rest.
+            # English words that no close reading makes Russian words (see reads_as_english_only).
             english = sum(
                 len(word) for _, word in words if self.reads_as_english(word) and not self.reads_closely(word)
             )
@@ -639,20 +698,8 @@ class ScriptRestorer:
                 continue
             number += text.count("\n", counted, line.start())
             counted = line.start()
-            anchor_possible = cyrillic_letters > 0 or any(self.may_be_anchor(word) for _, word in words)
-            found.append((number, words, cyrillic_letters, anchor_possible))
-        if not any(anchor_possible for *_, anchor_possible in found):
-            return
-        for number, words, cyrillic_letters, anchor_possible in found:
-            total = cyrillic_letters + sum(len(word) for _, word in words)
-            judged = [(start, word, self.english_evidence(word)) for start, word in words]
-            if sum(len(word) for _, word, english in judged if english) > self.max_english_share * total:
-                continue  # reads as English already: no need to look anything up
-            anchored = anchor_possible and (
-                cyrillic_letters > 0
-                or any(self.is_anchor(word) for _, word, english in judged if not english)
-            )
-            yield number, SuspectLine(judged, cyrillic_letters, anchored)
+            anchored = cyrillic_letters > 0 or self.has_anchor(words)
+            yield number, SuspectLine(words, cyrillic_letters, anchored)
 
     def may_be_anchor(self, word: str) -> bool:
         """Cheap, without the lexicon: the word could be an anchor."""
@@ -663,28 +710,41 @@ class ScriptRestorer:
             and self.reads_closely(word)
         )
 
-    def is_anchor(self, word: str) -> bool:
-        """A word that reads closely, by the table alone, as a frequent Russian word (``COBETA``).
+    def is_anchor(self, word: str, noisy: bool = False) -> bool:
+        """A word that reads closely, by the table alone (``noisy``: with a generic edit or so), as a
+        frequent Russian word (``COBETA``).
 
         A line with no such word is not looked up alone: that keeps names in capitals (``AHEARN``) and
         English OCR debris (``THF`` for ``THE``) from being searched with noise edits, or read as Russian.
         """
         return self.may_be_anchor(word) and any(
             reading.score <= self.anchor_score_per_letter * len(reading.cyrillic)
-            for reading in self.close_readings(word)
+            for reading in self.close_readings(word, noisy)
         )
+
+    def has_anchor(self, words: list[tuple[int, str]]) -> bool:
+        """Whether a line's words hold an anchor; a noisy one counts only in a line with no English word."""
+        if any(self.is_anchor(word) for _, word in words):
+            return True
+        if any(self.reads_as_english(word) for _, word in words):
+            return False
+        return any(self.is_anchor(word, noisy=True) for _, word in words)
 
     def judge_line(self, line: SuspectLine, beside_russian: bool) -> list[WordVerdict] | None:
         """The verdicts on a line's words, or None as soon as too many letters have failed for the line
         to read as Russian (OCR debris in capitals is not searched to the end)."""
         threshold = self.min_russian_share_beside_russian if beside_russian else self.min_russian_share
-        total = line.cyrillic_letters + sum(len(word) for _, word, _ in line.words)
+        total = line.cyrillic_letters + sum(len(word) for _, word in line.words)
         lost = 0
         verdicts = []
-        for item in line.words:
-            verdict = self.judge(*item)
+        for start, word in line.words:
+            english = self.english_evidence(word)
+            lost += len(word) if english else 0
+            if lost > (1 - threshold) * total:
+                return None
+            verdict = self.judge(start, word, english)
             verdicts.append(verdict)
-            lost += len(verdict.latin) if verdict.english or not verdict.confident else 0
+            lost += len(word) if not (english or verdict.confident) else 0
             if lost > (1 - threshold) * total:
                 return None
         return verdicts
