@@ -212,6 +212,7 @@ class RussianLexicon:
         self.words = words
         self.zipfs = zipfs
         self._following: dict[str, str] = {}
+        self._spans: dict[str, tuple[int, int]] = {}
 
     @classmethod
     def from_wordfreq(cls, wordlist: str, size: int, extra_words: frozenset[str]) -> RussianLexicon:
@@ -255,19 +256,39 @@ class RussianLexicon:
         """
         letters = self._following.get(prefix)
         if letters is None:
-            found = []
-            words, start, size = self.words, bisect_left(self.words, prefix), len(prefix)
-            while start < len(words) and words[start].startswith(prefix):
-                if len(words[start]) > size:
-                    found.append(words[start][size])
-                    start = bisect_left(words, prefix + chr(ord(words[start][size]) + 1), start)
-                else:
-                    start += 1
-            letters = "".join(found)
+            words, size = self.words, len(prefix)
+            start, end = self.span(prefix)
+            if end - start <= 16:  # a few words: look at them all
+                letters = "".join(sorted({word[size] for word in words[start:end] if len(word) > size}))
+            else:  # many: jump from one following letter to the next
+                found = []
+                while start < end:
+                    if len(words[start]) > size:
+                        found.append(words[start][size])
+                        start = bisect_left(words, prefix + chr(ord(words[start][size]) + 1), start, end)
+                    else:
+                        start += 1
+                letters = "".join(found)
             if len(self._following) > 200_000:
                 self._following.clear()  # a bound on memory for long runs with much OCR debris
+                self._spans.clear()
             self._following[prefix] = letters
         return letters
+
+    def span(self, prefix: str) -> tuple[int, int]:
+        """Where the words that begin with ``prefix`` stand in the lexicon (cached): each search looks
+        only inside the span of the prefix one letter shorter."""
+        span = self._spans.get(prefix)
+        if span is None:
+            if not prefix:
+                span = (0, len(self.words))
+            else:
+                low, high = self.span(prefix[:-1])
+                start = bisect_left(self.words, prefix, low, high)
+                end = bisect_left(self.words, prefix[:-1] + chr(ord(prefix[-1]) + 1), start, high)
+                span = (start, end)
+            self._spans[prefix] = span
+        return span
 
     def search(
         self,
