@@ -58,6 +58,8 @@ MIXED_SCRIPT_WORD = regex.compile(r"\p{L}*(?:\p{Latin}\p{L}*\p{Cyrillic}|\p{Cyri
 # Roman numerals of two letters or more (one letter may well be a Russian word: C for С, V for У).
 ROMAN_NUMERAL = regex.compile(r"(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 RUSSIAN_WORDS = regex.compile(r"(?m)^[а-яё]+$")
+# Bumped whenever the way the lexicon is built changes, so that a cached one is built again.
+LEXICON_FORMAT = 1
 BRACKETED = regex.compile(r"\[[^\]\n]*\]")
 
 
@@ -375,7 +377,8 @@ def russian_lexicon(
     if cache is None:
         return RussianLexicon.from_wordfreq(wordlist, size, extra_words)
     source = Path(wordfreq.available_languages(wordlist)["ru"]).stat()
-    key = hashlib.sha256(repr((size, sorted(extra_words), source.st_size, source.st_mtime_ns)).encode())
+    built_from = (LEXICON_FORMAT, size, sorted(extra_words), source.st_size, source.st_mtime_ns)
+    key = hashlib.sha256(repr(built_from).encode())
     path = cache / f"russian-lexicon-{sys.implementation.cache_tag}-{key.hexdigest()[:16]}.marshal"
     try:
         words, zipfs = marshal.loads(path.read_bytes())
