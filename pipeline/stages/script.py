@@ -571,9 +571,13 @@ class ScriptRestorer:
         search many times over, and a word read well needs none.
         """
         if word not in self._readings:
+            cheapest_edit = min(self.model.insert, self.model.delete, self.model.substitute)
+            best: tuple[Reading, ...] = ()
             for edits in range(self.max_noise_edits + 1):
+                if edits and edits * cheapest_edit > self.confident_cost(len(word) + edits):
+                    break  # a word this short read with this many edits is never confident
                 best = self._search(self.lexicon, word, edits)
-                if best and best[0].cost <= self.confident_cost(best[0].cyrillic):
+                if best and best[0].cost <= self.confident_cost(len(best[0].cyrillic)):
                     break
             self._readings[word] = best
         return self._readings[word]
@@ -606,9 +610,9 @@ class ScriptRestorer:
                 readings.append(Reading(candidate.upper(), cost, zipf, score))
         return tuple(sorted(readings, key=_by_score))
 
-    def confident_cost(self, cyrillic: str) -> float:
-        """The most a confident reading of the word may cost."""
-        return self.confident_cost_per_letter * len(cyrillic) + self.confident_cost_allowance
+    def confident_cost(self, letters: int) -> float:
+        """The most a confident reading of a word of so many letters may cost."""
+        return self.confident_cost_per_letter * letters + self.confident_cost_allowance
 
     def english_evidence(self, word: str) -> bool:
         """Cached ``reads_as_english_only``."""
@@ -634,9 +638,10 @@ class ScriptRestorer:
         english = self.english.get(word.upper(), 0.0)
         return not any(reading.zipf >= english for reading in self.close_readings(word))
 
-    def reads_closely(self, word: str) -> bool:
-        """Cheap, without the lexicon: some reading of the word by the table alone is close."""
-        generic = self.anchor_noise_edits > 0
+    def reads_closely(self, word: str, noisy: bool = False) -> bool:
+        """Cheap, without the lexicon: some reading of the word by the table alone (``noisy``: with
+        generic edits) is close."""
+        generic = noisy and self.anchor_noise_edits > 0
         return self.model.cheapest_cost(word, generic) <= self.anchor_cost_per_letter * len(word)
 
     def judge(self, start: int, word: str, english: bool) -> WordVerdict:
@@ -654,7 +659,7 @@ class ScriptRestorer:
         rival = next((other for other in readings[1:] if not _same_stem(other.cyrillic, best.cyrillic)), None)
         margin = rival.score - best.score if rival is not None else self.clear_margin
         per_letter = best.cost / len(best.cyrillic)
-        allowed = self.confident_cost(best.cyrillic)
+        allowed = self.confident_cost(len(best.cyrillic))
         shortfall = max(0.0, self.clear_margin - margin) / self.clear_margin
         confidence = round(max(0.0, 1.0 - per_letter - 0.3 * shortfall), 3)
         confident = (
@@ -731,7 +736,7 @@ class ScriptRestorer:
             len(word) >= self.english_min_length
             and word not in self.acronyms
             and not self.reads_as_english(word)
-            and self.reads_closely(word)
+            and self.reads_closely(word, noisy=True)
         )
 
     def is_anchor(self, word: str, noisy: bool = False) -> bool:
@@ -759,17 +764,18 @@ class ScriptRestorer:
         to read as Russian (OCR debris in capitals is not searched to the end)."""
         threshold = self.min_russian_share_beside_russian if beside_russian else self.min_russian_share
         total = line.cyrillic_letters + sum(len(word) for _, word in line.words)
-        lost = 0
+        allowed = (1 - threshold) * total
+        # English evidence first: it is cheaper than a word's search, and OCR debris fails on it early.
+        english = [self.english_evidence(word) for _, word in line.words]
+        lost = sum(len(word) for (_, word), evidence in zip(line.words, english, strict=True) if evidence)
+        if lost > allowed:
+            return None
         verdicts = []
-        for start, word in line.words:
-            english = self.english_evidence(word)
-            lost += len(word) if english else 0
-            if lost > (1 - threshold) * total:
-                return None
-            verdict = self.judge(start, word, english)
+        for (start, word), evidence in zip(line.words, english, strict=True):
+            verdict = self.judge(start, word, evidence)
             verdicts.append(verdict)
-            lost += len(word) if not (english or verdict.confident) else 0
-            if lost > (1 - threshold) * total:
+            lost += len(word) if not (evidence or verdict.confident) else 0
+            if lost > allowed:
                 return None
         return verdicts
 
