@@ -3,11 +3,13 @@
 A Latin OCR model reads Cyrillic capitals as Latin letters or groups of them (``П`` as ``N`` or ``II``,
 ``Ы`` as ``LI``), so a poster caption ``ВЕРХОВНОГО СОВЕТА`` comes out as ``BEPXOBHOIO COBETA``. This stage
 
-- finds lines of capitals that hold a word that does not read as English (a cheap check, so that
-  ordinary English text costs almost nothing);
-- looks each Latin word of such a line up in wordfreq's Russian list: rapidfuzz finds the words nearest
-  to its likeliest Cyrillic reading, and a many-to-many alignment weighted by the confusion table of
-  ``rules/script.toml`` rescores them together with their frequency;
+- finds lines of capitals with a word that does not read as English and is made of letters Cyrillic
+  capitals are misread as (a regex pass and set look-ups, so that ordinary English text costs almost
+  nothing and the Russian lexicon is not even loaded);
+- looks each Latin word of such a line up in wordfreq's Russian list: a best-first search walks the
+  confusion table of ``rules/script.toml`` (each Cyrillic capital's Latin readings with their costs,
+  plus a few generic OCR edits) and the lexicon's prefixes at once, so it finds every Russian word
+  within reach of the reading, cheapest first; each is scored by its cost and its frequency;
 - restores a line only when most of its letters find confident Russian readings and it does not read
   as English (English words, acronyms, Latin transliterations such as ``PRAVDA``); unsure words in a
   restored line are logged as suggestions with their candidates;
@@ -17,9 +19,16 @@ A Latin OCR model reads Cyrillic capitals as Latin letters or groups of them (``
 
 from __future__ import annotations
 
+import hashlib
+import heapq
+import marshal
 import math
+import os
+import sys
 import unicodedata
-from collections.abc import Iterator
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,8 +36,6 @@ from pathlib import Path
 import iuliia
 import regex
 import wordfreq
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
@@ -38,22 +45,27 @@ from pipeline.core.settings import Settings
 
 SCHEMES = {"bgn_pcgn": iuliia.BGN_PCGN, "iso9": iuliia.GOST_779}
 TRANSLITERATION_MODES = ("none", "latin", "both")
+# Schemes whose spellings mark a word as a Latin transliteration that must stay (PRAVDA, ROSSIYA).
+RECOGNISED_SCHEMES = (iuliia.BGN_PCGN, iuliia.GOST_779, iuliia.ALA_LC)
 
 # A word of a line: letters and digits (OCR reads З as 3, Б as 6), the bar that stands for I, and the
-# marks OCR reads inside a word for С or Ъ: ( and '.
-TOKEN = regex.compile(r"[\p{L}\d|]+(?:[('][\p{L}\d|]+)*")
+# marks OCR reads inside a word for С or Ъ: ( and '. Readings made of other marks (}K for Ж) are
+# added from the confusion table.
+WORD_CHARACTER = r"[\p{L}\d|]"
 CYRILLIC = regex.compile(r"\p{Cyrillic}")
 LATIN = regex.compile(r"\p{Latin}")
 MIXED_SCRIPT_WORD = regex.compile(r"\p{L}*(?:\p{Latin}\p{L}*\p{Cyrillic}|\p{Cyrillic}\p{L}*\p{Latin})\p{L}*")
 # Roman numerals of two letters or more (one letter may well be a Russian word: C for С, V for У).
 ROMAN_NUMERAL = regex.compile(r"(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
-RUSSIAN_WORD = regex.compile(r"[А-ЯЁ]+(?:-[А-ЯЁ]+)*")
+RUSSIAN_WORDS = regex.compile(r"(?m)^[а-яё]+$")
+# Bumped whenever the way the lexicon is built changes, so that a cached one is built again.
+LEXICON_FORMAT = 1
 BRACKETED = regex.compile(r"\[[^\]\n]*\]")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A Russian word a Latin word may stand for: its alignment cost, frequency and overall score."""
+    """A Russian word a Latin word may stand for: its reading cost, frequency and overall score."""
 
     cyrillic: str
     cost: float
@@ -76,185 +88,342 @@ class WordVerdict:
 
 @dataclass(frozen=True)
 class SuspectLine:
-    """A suspect line's Latin words (offset, word, English evidence), its Cyrillic letters, its anchor."""
+    """A suspect line's Latin words (offset, word), its Cyrillic letters, whether it has an anchor."""
 
-    words: list[tuple[int, str, bool]]
+    words: list[tuple[int, str]]
     cyrillic_letters: int
     anchored: bool
 
 
-class ConfusionModel:
-    """The confusion table of ``rules/script.toml``: Latin readings of Cyrillic capitals with costs.
+class ReadingModel:
+    """How Latin text reads as Cyrillic: each Latin letter or group with the Cyrillic it may stand for
+    and the cost, plus generic edits (a Latin character read for nothing, a Cyrillic letter dropped, any
+    character read for any letter) for OCR noise no reading explains.
 
-    >>> model = ConfusionModel(RuleTable("script", {"confusions": {"Ы": {"LI": 0.1}, "П": {"N": 0.2}},
-    ...     "costs": {"insert": 1, "delete": 1, "substitute": 1}}))
-    >>> model.skeleton("NLI")
-    'ПЫ'
-    >>> model.alignment_cost("NLI", "ПЫ")
-    0.3
+    >>> model = ReadingModel({"LI": [("ы", 0.1)], "N": [("п", 0.2), ("и", 0.2)]}, 1, 1, 1)
+    >>> model.options("NLI")[0]
+    (('п', 1, 0.2), ('и', 1, 0.2))
     """
 
-    def __init__(self, rules: RuleTable) -> None:
+    def __init__(
+        self,
+        readings: dict[str, list[tuple[str, float]]],
+        insert: float,
+        delete: float,
+        substitute: float,
+        silent: dict[str, float] | None = None,
+    ) -> None:
+        self.readings = {
+            latin: tuple(sorted(pairs, key=lambda pair: pair[1])) for latin, pairs in readings.items()
+        }
+        self.insert, self.delete, self.substitute = insert, delete, substitute
+        # Cyrillic letters a reading may leave out at no Latin character (the soft sign in a transliteration).
+        self.silent = silent or {}
+        self.longest = max(map(len, self.readings), default=1)
+        self.lookalikes = frozenset("".join(self.readings))
+
+    @classmethod
+    def from_confusions(cls, rules: RuleTable) -> ReadingModel:
+        """The confusion table of ``rules/script.toml``: Latin readings of Cyrillic capitals with costs."""
         costs = rules.table("costs")
-        self.insert = costs.number("insert", low=0)
-        self.delete = costs.number("delete", low=0)
-        self.substitute = costs.number("substitute", low=0)
         confusions = rules.table("confusions")
         readings: dict[str, list[tuple[str, float]]] = {}
         for cyrillic in confusions:
             table = confusions.table(cyrillic)
             for latin in table:
-                readings.setdefault(latin, []).append((cyrillic, table.number(latin, low=0)))
-        self.readings = {
-            latin: tuple(sorted(pairs, key=lambda pair: pair[1])) for latin, pairs in readings.items()
-        }
-        self.longest = max(map(len, self.readings), default=1)
-        self.lookalikes = frozenset("".join(self.readings))
+                readings.setdefault(latin, []).append((cyrillic.lower(), table.number(latin, low=0)))
+        return cls(
+            readings,
+            costs.number("insert", low=0),
+            costs.number("delete", low=0),
+            costs.number("substitute", low=0),
+        )
 
-    def skeleton(self, word: str, *, groups: bool = True) -> str:
-        """The word's likeliest Cyrillic reading: the cheapest split into readings (or letter by letter)."""
-        longest = self.longest if groups else 1
-        # best[i]: the cheapest reading of word[:i], as (cost, letters).
-        best: list[tuple[float, str]] = [(0.0, "")] + [(math.inf, "")] * len(word)
-        for i in range(len(word)):
-            cost, letters = best[i]
-            for length in range(1, min(longest, len(word) - i) + 1):
-                pairs = self.readings.get(word[i : i + length])
-                if pairs:
-                    letter, step = pairs[0]
-                elif length == 1:
-                    letter, step = word[i], self.substitute
-                else:
-                    continue
-                if cost + step < best[i + length][0]:
-                    best[i + length] = (cost + step, letters + letter)
-        return best[-1][1]
+    @classmethod
+    def from_transliterations(cls, schemes: Iterable[iuliia.Schema]) -> ReadingModel:
+        """How each Russian letter is spelled in capitals by the transliteration schemes, at no cost.
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one model lives per rules setting, for the process
-    def _options(self, latin: str) -> tuple[dict[str, tuple[tuple[int, float], ...]], ...]:
-        """For each position of a Latin word, the Cyrillic letters a reading starting there stands for."""
-        options: list[dict[str, list[tuple[int, float]]]] = [{} for _ in latin]
-        for i in range(len(latin)):
-            for length in range(1, min(self.longest, len(latin) - i) + 1):
-                for letter, cost in self.readings.get(latin[i : i + length], ()):
-                    options[i].setdefault(letter, []).append((length, cost))
-        return tuple({letter: tuple(pairs) for letter, pairs in at.items()} for at in options)
-
-    def alignment_cost(self, latin: str, cyrillic: str, limit: float = math.inf) -> float:
-        """The cheapest many-to-many alignment of a Latin reading with a Cyrillic word.
-
-        Each Cyrillic letter is matched by one of its Latin readings, by itself, by any one character at
-        the substitution cost, or by nothing at the deletion cost; a Latin character left over costs an
-        insertion. Past ``limit`` the search stops and the cost is infinite.
+        Spellings are taken from the package itself, a letter alone and after a vowel and a consonant
+        (``Е`` is ``YE`` after a vowel in BGN/PCGN); marks and apostrophes are dropped, so the soft and
+        hard signs are silent.
         """
-        n = len(latin)
-        insert, delete, substitute = self.insert, self.delete, self.substitute
-        options = self._options(latin)
-        column = [i * insert for i in range(n + 1)]
-        for letter in cyrillic:
-            following = [base + delete for base in column]
-            for i in range(n):
-                base = column[i]
-                step = base if latin[i] == letter else base + substitute
-                if step < following[i + 1]:
-                    following[i + 1] = step
-                for length, cost in options[i].get(letter, ()):
-                    if base + cost < following[i + length]:
-                        following[i + length] = base + cost
-            for i in range(n):
-                if following[i] + insert < following[i + 1]:
-                    following[i + 1] = following[i] + insert
-            if min(following) > limit:
-                return math.inf
-            column = following
-        return round(column[n], 4)
+        readings: dict[str, set[str]] = {}
+        silent: dict[str, float] = {}
+        for scheme in schemes:
+            for letter in "абвгдеёжзийклмнопрстуфхцчшщъыьэюя":
+                for before in ("", "а", "б"):
+                    spelled = _strip_marks(scheme.translate(before + letter)).upper()
+                    spelled = spelled[len(_strip_marks(scheme.translate(before))) :]
+                    if spelled:
+                        readings.setdefault(spelled, set()).add(letter)
+                    else:
+                        silent[letter] = 0.0
+        pairs = {latin: [(letter, 0.0) for letter in sorted(letters)] for latin, letters in readings.items()}
+        return cls(pairs, math.inf, math.inf, math.inf, silent)
+
+    def cheapest_cost(self, latin: str, generic: bool = True) -> float:
+        """What the cheapest reading of a Latin word costs, whatever Russian word it gives (by the table
+        alone: infinite when some character has no reading): a bound below the cost of any reading
+        the lexicon holds, found without the lexicon.
+
+        >>> model = ReadingModel({"LI": [("ы", 0.1)], "N": [("п", 0.2)]}, 1, 1, 1)
+        >>> model.cheapest_cost("NLIS"), model.cheapest_cost("NLIS", generic=False)
+        (1.3, inf)
+        """
+        return round(self.cheapest_rest(latin, generic)[0], 4)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - a model lives for the process, per rules setting
+    def cheapest_rest(self, latin: str, generic: bool = True) -> tuple[float, ...]:
+        """For each position of a Latin word, what reading the rest of it costs at the least (with
+        generic edits or by the table alone)."""
+        rest = [0.0] * (len(latin) + 1)
+        edit = min(self.insert, self.substitute) if generic else math.inf
+        for i in range(len(latin) - 1, -1, -1):
+            rest[i] = min(
+                [edit + rest[i + 1]] + [cost + rest[i + length] for _, length, cost in self.options(latin)[i]]
+            )
+        return tuple(rest)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - a model lives for the process, per rules setting
+    def options(self, latin: str) -> tuple[tuple[tuple[str, int, float], ...], ...]:
+        """For each position of a Latin word: the Cyrillic letters a reading starting there stands for,
+        with the reading's length and cost, cheapest first (a Cyrillic letter stands for itself)."""
+        options = []
+        for i in range(len(latin)):
+            here = []
+            if CYRILLIC.match(latin[i]):
+                here.append((latin[i].lower(), 1, 0.0))
+            for length in range(1, min(self.longest, len(latin) - i) + 1):
+                here.extend(
+                    (letter, length, cost) for letter, cost in self.readings.get(latin[i : i + length], ())
+                )
+            options.append(tuple(sorted(here, key=lambda option: option[2])))
+        return tuple(options)
 
 
 class RussianLexicon:
-    """wordfreq's Russian words in capitals, bucketed by length for rapidfuzz; built once per process."""
+    """Russian words in lower case, sorted for prefix look-ups, with their Zipf frequencies beside them
+    (in hundredths).
 
-    def __init__(self, size: int, extra_words: frozenset[str]) -> None:
-        words = [word.upper() for word in wordfreq.top_n_list("ru", size)]
-        words += sorted(word.upper() for word in extra_words if CYRILLIC.search(word))
-        self.by_length: dict[int, list[str]] = {}
-        self.rank: dict[str, int] = {}
-        for word in words:
-            if word not in self.rank and RUSSIAN_WORD.fullmatch(word):
-                self.rank[word] = len(self.rank)
-                self.by_length.setdefault(len(word), []).append(word)
-
-    def nearest(self, skeleton: str, spread: int, limit: int) -> list[str]:
-        """The ``limit`` words nearest ``skeleton`` by edit distance, up to ``spread`` letters longer or
-        shorter; among equally near words the more frequent first."""
-        found: list[tuple[float, int, str]] = []
-        cutoff = max(1, math.ceil(len(skeleton) * 0.6))
-        for length in range(max(1, len(skeleton) - spread), len(skeleton) + spread + 1):
-            bucket = self.by_length.get(length, ())
-            matches = process.extract(
-                skeleton, bucket, scorer=Levenshtein.distance, limit=limit, score_cutoff=cutoff
-            )
-            found.extend((distance, self.rank[word], word) for word, distance, _ in matches)
-        return [word for _, _, word in sorted(found)[:limit]]
-
-
-@lru_cache(maxsize=4)
-def russian_lexicon(size: int, extra_words: frozenset[str]) -> RussianLexicon:
-    return RussianLexicon(size, extra_words)
-
-
-def russian_for_transliteration(size: int, latin: str) -> str | None:
-    """The frequent Russian word that ``latin`` (capitals) transliterates, if any (``PRAVDA``: ``ПРАВДА``).
-
-    Words are transliterated (BGN/PCGN, ISO 9, ALA-LC) a first letter at a time and only for the first
-    letters whose transliteration ``latin`` starts with, so an English text costs nothing and a caption
-    little.
-
-    >>> russian_for_transliteration(20000, "PRAVDA")
-    'ПРАВДА'
+    >>> lexicon = RussianLexicon(["вот", "все", "всё"], array("H", [600, 650, 625]))
+    >>> lexicon.zipf("ВСЕ"), "вс" in lexicon, lexicon.following("вс")
+    (6.5, False, 'её')
     """
-    found = [
-        _transliteration_index(size, initial).get(latin, (size, None))
-        for initial, prefixes in _initial_transliterations(size).items()
-        if any(latin.startswith(prefix) for prefix in prefixes)
-    ]
-    return min(found, default=(size, None))[1]
+
+    def __init__(self, words: list[str], zipfs: array) -> None:
+        self.words = words
+        self.zipfs = zipfs
+        self._following: dict[str, str] = {}
+        self._spans: dict[str, tuple[int, int]] = {}
+
+    @classmethod
+    def from_wordfreq(cls, wordlist: str, size: int, extra_words: frozenset[str]) -> RussianLexicon:
+        """The ``size`` most frequent words of wordfreq's Russian list, and the user's Russian words.
+
+        The list is read as it is stored (words in frequency bands), apart from wordfreq's own cache,
+        which would keep all 700,000 words of the large list, and without its dictionary.
+        """
+        frequency: dict[str, float] = {}
+        bands = wordfreq.read_cBpack(wordfreq.available_languages(wordlist)["ru"])
+        for band, words in enumerate(bands):
+            zipf = round(9 - band / 100, 2)  # bands are centibels below a frequency of 1
+            frequency.update(dict.fromkeys(RUSSIAN_WORDS.findall("\n".join(words)), zipf))
+            if len(frequency) >= size:
+                break
+        del bands
+        for word in extra_words:
+            if RUSSIAN_WORDS.fullmatch(word.lower()):
+                frequency.setdefault(word.lower(), 0.0)
+        words = sorted(frequency)
+        return cls(words, array("H", (round(frequency[word] * 100) for word in words)))
+
+    def _index(self, word: str) -> int:
+        """Where the word stands in the lexicon, or -1."""
+        at = bisect_left(self.words, word)
+        return at if at < len(self.words) and self.words[at] == word else -1
+
+    def __contains__(self, word: str) -> bool:
+        return self._index(word) >= 0
+
+    def zipf(self, word: str) -> float:
+        """The word's Zipf frequency (0 when the lexicon does not hold it), any case."""
+        at = self._index(word.lower())
+        return self.zipfs[at] / 100 if at >= 0 else 0.0
+
+    def following(self, prefix: str) -> str:
+        """The letters that follow ``prefix`` in some word of the lexicon (cached).
+
+        >>> "о" in restorer().lexicon.following("ст"), "ъ" in restorer().lexicon.following("ст")
+        (True, False)
+        """
+        letters = self._following.get(prefix)
+        if letters is None:
+            words, size = self.words, len(prefix)
+            start, end = self.span(prefix)
+            if end - start <= 16:  # a few words: look at them all
+                letters = "".join(sorted({word[size] for word in words[start:end] if len(word) > size}))
+            else:  # many: jump from one following letter to the next
+                found = []
+                while start < end:
+                    if len(words[start]) > size:
+                        found.append(words[start][size])
+                        start = bisect_left(words, prefix + chr(ord(words[start][size]) + 1), start, end)
+                    else:
+                        start += 1
+                letters = "".join(found)
+            if len(self._following) > 200_000:
+                self._following.clear()  # a bound on memory for long runs with much OCR debris
+                self._spans.clear()
+            self._following[prefix] = letters
+        return letters
+
+    def span(self, prefix: str) -> tuple[int, int]:
+        """Where the words that begin with ``prefix`` stand in the lexicon (cached): each search looks
+        only inside the span of the prefix one letter shorter."""
+        span = self._spans.get(prefix)
+        if span is None:
+            if not prefix:
+                span = (0, len(self.words))
+            else:
+                low, high = self.span(prefix[:-1])
+                start = bisect_left(self.words, prefix, low, high)
+                end = bisect_left(self.words, prefix[:-1] + chr(ord(prefix[-1]) + 1), start, high)
+                span = (start, end)
+            self._spans[prefix] = span
+        return span
+
+    def search(
+        self,
+        latin: str,
+        model: ReadingModel,
+        max_edits: int,
+        window: float,
+        steps: int,
+        limit: float = math.inf,
+    ) -> dict[str, float]:
+        """Russian words within reach of a Latin word's readings, with the cheapest cost of each.
+
+        A best-first walk over the word's positions and the lexicon's prefixes together: readings of
+        the table cost what the table says, and at most ``max_edits`` generic edits are made. Words are
+        found cheapest first; the walk stops ``window`` past the cheapest, at ``limit``, or after
+        ``steps`` states.
+        """
+        options = model.options(latin)
+        # A* search: a state is ranked by its cost so far plus the least the rest of the word can cost;
+        # states ranked past the ceiling are not even queued.
+        rest = model.cheapest_rest(latin, generic=max_edits > 0)
+        end = len(latin)
+        silent = model.silent
+        insert, delete, substitute = model.insert, model.delete, model.substitute
+        following_cache, push, pop = self._following, heapq.heappush, heapq.heappop
+        heap: list[tuple[float, float, int, str, int]] = [(rest[0], 0.0, 0, "", 0)]
+        settled: dict[tuple[int, str], int] = {}
+        found: dict[str, float] = {}
+        ceiling = limit
+        while heap and steps:
+            rank, cost, at, prefix, edits = pop(heap)
+            if rank > ceiling:
+                break
+            if settled.get((at, prefix), max_edits + 1) <= edits:
+                continue  # reached before, as cheaply and with no fewer edits left
+            settled[at, prefix] = edits
+            steps -= 1
+            following = following_cache.get(prefix)
+            if following is None:
+                following = self.following(prefix)
+            if at == end and prefix not in found and prefix in self:
+                found[prefix] = round(cost, 4)
+                ceiling = min(ceiling, cost + window)
+            if at < end:
+                for letter, length, step in options[at]:
+                    if letter in following and cost + step + rest[at + length] <= ceiling:
+                        new = cost + step
+                        push(heap, (new + rest[at + length], new, at + length, prefix + letter, edits))
+            for letter, step in silent.items():
+                if letter in following and rank + step <= ceiling:
+                    push(heap, (rank + step, cost + step, at, prefix + letter, edits))
+            if edits < max_edits:
+                if at < end and cost + insert + rest[at + 1] <= ceiling:
+                    push(heap, (cost + insert + rest[at + 1], cost + insert, at + 1, prefix, edits + 1))
+                if rank + delete <= ceiling:
+                    for letter in following:
+                        push(heap, (rank + delete, cost + delete, at, prefix + letter, edits + 1))
+                if at < end and cost + substitute + rest[at + 1] <= ceiling:
+                    new = cost + substitute
+                    for letter in following:
+                        push(heap, (new + rest[at + 1], new, at + 1, prefix + letter, edits + 1))
+        return found
 
 
-_TRANSLITERATION_SCHEMES = (*SCHEMES.values(), iuliia.ALA_LC)
+def word_pattern(model: ReadingModel) -> regex.Pattern[str]:
+    """Words of a line: runs of letters, digits and the table's readings that hold other marks.
+
+    >>> word_pattern(ReadingModel({"}K": [("ж", 0.3)], "I-I": [("н", 0.2)]}, 1, 1, 1)).findall("}KEI-IA, A-B")
+    ['}KEI-IA', 'A', 'B']
+    """
+    marked = sorted(
+        (latin for latin in model.readings if not regex.fullmatch(rf"{WORD_CHARACTER}+", latin)), key=len
+    )
+    unit = "|".join([*map(regex.escape, reversed(marked)), WORD_CHARACTER])
+    return regex.compile(rf"(?:{unit})+(?:['(](?:{unit})+)*")
 
 
 @lru_cache(maxsize=4)
-def _russian_words_by_initial(size: int) -> dict[str, list[tuple[int, str]]]:
-    """The most frequent Russian words in capitals with their frequency rank, by first letter."""
-    buckets: dict[str, list[tuple[int, str]]] = {}
-    for rank, word in enumerate(wordfreq.top_n_list("ru", size)):
-        upper = word.upper()
-        if RUSSIAN_WORD.fullmatch(upper):
-            buckets.setdefault(upper[0], []).append((rank, upper))
-    return buckets
+def russian_lexicon(
+    wordlist: str, size: int, extra_words: frozenset[str], cache: Path | None = None
+) -> RussianLexicon:
+    """The Russian lexicon, once per process; kept in ``cache`` (a folder) when given, as reading it
+    back takes a fifth of the time building it from wordfreq's list takes."""
+    if cache is None:
+        return RussianLexicon.from_wordfreq(wordlist, size, extra_words)
+    source = Path(wordfreq.available_languages(wordlist)["ru"]).stat()
+    built_from = (LEXICON_FORMAT, size, sorted(extra_words), source.st_size, source.st_mtime_ns)
+    key = hashlib.sha256(repr(built_from).encode())
+    path = cache / f"russian-lexicon-{sys.implementation.cache_tag}-{key.hexdigest()[:16]}.marshal"
+    try:
+        words, zipfs = marshal.loads(path.read_bytes())
+        return RussianLexicon(words, array("H", zipfs))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not cached yet, or unreadable: build it
+    lexicon = RussianLexicon.from_wordfreq(wordlist, size, extra_words)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(marshal.dumps((lexicon.words, lexicon.zipfs.tobytes())))
+        partial.replace(path)  # atomic: parallel workers never read half a file
+    except OSError:
+        pass  # a read-only or full disk: the lexicon is built again next time
+    return lexicon
+
+
+def lexicon_cache_folder() -> Path:
+    """Where the lexicon is kept between runs: ``$XDG_CACHE_HOME/scanclean`` (``~/.cache/scanclean``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scanclean"
 
 
 @lru_cache(maxsize=4)
-def _initial_transliterations(size: int) -> dict[str, set[str]]:
-    """Each first letter with how it begins a word in each scheme (``Е``: ``YE``, ``E``)."""
-    return {
-        initial: {_transliterate(scheme, initial) for scheme in _TRANSLITERATION_SCHEMES} - {""}
-        for initial in _russian_words_by_initial(size)
-    }
+def english_lexicon(min_zipf: float) -> dict[str, float]:
+    """wordfreq's English words at least ``min_zipf`` frequent, in capitals, with their Zipf frequency.
+
+    wordfreq's small list holds the words of Zipf 3 and more and loads in a few milliseconds.
+
+    >>> "THE" in english_lexicon(3.0), "COBETA" in english_lexicon(3.0)
+    (True, False)
+    """
+    frequency: dict[str, float] = {}
+    for band, words in enumerate(wordfreq.get_frequency_list("en", "small" if min_zipf >= 3 else "large")):
+        zipf = round(9 - band / 100, 2)
+        if zipf < min_zipf:
+            break
+        for word in "\n".join(words).upper().split("\n"):
+            frequency.setdefault(word, zipf)
+    return frequency
 
 
-@lru_cache(maxsize=256)
-def _transliteration_index(size: int, initial: str) -> dict[str, tuple[int, str]]:
-    """The words of one first letter, with their rank, by their transliterations; the most frequent wins."""
-    index: dict[str, tuple[int, str]] = {}
-    for rank, word in _russian_words_by_initial(size)[initial]:
-        for scheme in _TRANSLITERATION_SCHEMES:
-            index.setdefault(_transliterate(scheme, word), (rank, word))
-    return index
-
-
-def _transliterate(scheme: iuliia.Schema, word: str) -> str:
-    return _strip_marks(scheme.translate(word.lower())).upper()
+@lru_cache(maxsize=1)
+def transliteration_model() -> ReadingModel:
+    """How Russian words are spelled in the transliteration schemes recognised (cached)."""
+    return ReadingModel.from_transliterations(RECOGNISED_SCHEMES)
 
 
 def _same_stem(first: str, second: str) -> bool:
@@ -265,6 +434,10 @@ def _same_stem(first: str, second: str) -> bool:
     """
     stem = max(3, min(len(first), len(second)) - 2)
     return len(first) > 3 and len(second) > 3 and first[:stem] == second[:stem]
+
+
+def _by_score(reading: Reading) -> float:
+    return reading.score
 
 
 def _strip_marks(text: str) -> str:
@@ -279,7 +452,7 @@ class ScriptRestorer:
     def __init__(self, rules: RuleTable, user_dir: Path | None = None) -> None:
         self.rules = rules
         self.user_dir = user_dir
-        self.model = ConfusionModel(rules)
+        self.model = ReadingModel.from_confusions(rules)
         line = rules.table("line")
         word = rules.table("word")
         self.min_russian_share = line.number("min_russian_share", low=0, high=1)
@@ -294,6 +467,7 @@ class ScriptRestorer:
         self.capital_line = regex.compile(
             rf"(?m)^(?=[^\n]*\p{{Lu}}\p{{Lu}})(?:[^\n\p{{Ll}}]|[{lowercase}])+$" if lowercase else r"(?!)"
         )
+        self.token = word_pattern(self.model)
         self.frequency_weight = word.number("frequency_weight", low=0)
         self.max_cost_per_letter = word.number("max_cost_per_letter", low=0)
         self.confident_cost_per_letter = word.number("confident_cost_per_letter", low=0)
@@ -303,12 +477,17 @@ class ScriptRestorer:
         self.confident_cost_allowance = word.number("confident_cost_allowance", low=0)
         self.lone_word_cost_per_letter = word.number("lone_word_cost_per_letter", low=0)
         self.anchor_cost_per_letter = word.number("anchor_cost_per_letter", low=0)
-        self.candidates = word.integer("candidates", low=1)
-        self.wide_candidates = word.integer("wide_candidates", low=1)
+        self.anchor_score_per_letter = word.number("anchor_score_per_letter", low=0)
+        self.anchor_noise_edits = word.integer("anchor_noise_edits", low=0)
         self.lookalike_only_confidence = word.number("lookalike_only_confidence", low=0, high=1)
+        search = rules.table("search")
+        self.max_noise_edits = search.integer("max_noise_edits", low=0)
+        self.search_window = search.number("window", low=0)
+        self.search_steps = search.integer("steps", low=1)
         self.acronyms = frozenset(rules.table("acronyms").strings("words"))
+        self.lexicon_wordlist = rules.text("lexicon_wordlist", choices=("small", "large"))
         self.lexicon_size = rules.integer("lexicon_size", low=1)
-        self.transliteration_size = rules.integer("transliteration_index_size", low=0)
+        self.lexicon_cache = rules.flag("lexicon_cache")
         self.transliteration = rules.text("transliteration", choices=TRANSLITERATION_MODES)
         self.scheme = SCHEMES[rules.text("scheme", choices=tuple(SCHEMES))]
         homoglyphs = rules.table("homoglyphs")
@@ -318,75 +497,122 @@ class ScriptRestorer:
         self.exact_capitals = {
             latin: cyrillic
             for latin, cyrillic in self.to_cyrillic.items()
-            if latin.isupper() and RUSSIAN_WORD.fullmatch(cyrillic)
+            if latin.isupper() and RUSSIAN_WORDS.fullmatch(cyrillic.lower())
         }
         fixes = rules.table("transliteration_fixes")
         self.transliteration_fixes = {char: fixes.text(char) for char in fixes}
-        self._readings: dict[tuple[str, bool], tuple[Reading, ...]] = {}
+        self._readings: dict[str, tuple[Reading, ...]] = {}
+        self._close_readings: dict[tuple[str, bool], tuple[Reading, ...]] = {}
         self._verdicts: dict[str, tuple[tuple[Reading, ...], bool, float]] = {}
         self._english: dict[str, bool] = {}
+
+    @property
+    def lexicon(self) -> RussianLexicon:
+        """The Russian lexicon, loaded on first use (only when a line reads as Russian somewhere)."""
+        cache = lexicon_cache_folder() if self.lexicon_cache else None
+        return russian_lexicon(self.lexicon_wordlist, self.lexicon_size, user_words(self.user_dir), cache)
+
+    @property
+    def english(self) -> dict[str, float]:
+        """English words in capitals that count as English evidence, with their Zipf frequencies."""
+        return english_lexicon(self.english_min_zipf)
 
     # The words of a line ------------------------------------------------------------------------------
 
     def reads_as_english(self, word: str) -> bool:
-        """An English word or a known acronym.
+        """An English word or a known acronym (a set look-up).
 
         Short words (``TO``, ``HE``, ``B``) are English and Russian alike, so they are no evidence.
         """
         if word in self.acronyms or word.upper() in self.acronyms:
             return True
-        return len(word) >= self.english_min_length and zipf(word.lower(), "en") >= self.english_min_zipf
+        return len(word) >= self.english_min_length and word.upper() in self.english
 
     def is_transliteration(self, word: str) -> bool:
-        """Whether the word spells a frequent Russian word in some transliteration scheme (``PRAVDA``)."""
-        if not self.transliteration_size or not word.isalpha() or len(word) < self.english_min_length:
+        """Whether the word spells a frequent Russian word in some transliteration scheme.
+
+        >>> restorer().is_transliteration("PRAVDA"), restorer().is_transliteration("COBETA")
+        (True, False)
+        """
+        if not word.isalpha() or len(word) < self.english_min_length:
             return False
-        russian = russian_for_transliteration(self.transliteration_size, word.upper())
-        return russian is not None and zipf(russian.lower(), "ru") >= self.transliteration_min_zipf
+        return self.transliterated_zipf(word) >= self.transliteration_min_zipf
 
-    def is_suspect(self, words: list[str]) -> bool:
-        """Cheap: a word that is not English and is made of letters Cyrillic capitals are misread as."""
-        for word in words:
-            if len(word) < 2 or self.reads_as_english(word) or ROMAN_NUMERAL.fullmatch(word):
-                continue
-            lookalike = sum(char in self.model.lookalikes for char in word)
-            if lookalike >= self.min_lookalike_share * len(word):
-                return True
-        return False
+    def transliterated_zipf(self, word: str) -> float:
+        """How frequent the most frequent Russian word is that ``word`` transliterates (or 0)."""
+        found = self.lexicon.search(word.upper(), transliteration_model(), 0, 0.0, self.search_steps)
+        return max(map(self.lexicon.zipf, found), default=0.0)
 
-    def readings(self, word: str, *, wide: bool = True) -> tuple[Reading, ...]:
+    def is_transliteration_only(self, verdict: WordVerdict) -> bool:
+        """A transliteration, and not as frequent a word read confidently by the table: ``KTO`` spells
+        ``КТО`` both ways, ``HET`` is ``ХЕТ`` in ISO 9 but ``НЕТ`` to the eye."""
+        if verdict.english or not self.is_transliteration(verdict.latin):
+            return False
+        if not verdict.confident:
+            return True
+        return self.transliterated_zipf(verdict.latin) > verdict.readings[0].zipf
+
+    def is_suspect(self, word: str) -> bool:
+        """Cheap: a word that is not English and is made of letters Cyrillic capitals are misread as.
+
+        >>> restorer().is_suspect("COBETA"), restorer().is_suspect("SECRETARY")
+        (True, False)
+        """
+        if len(word) < 2 or self.reads_as_english(word) or ROMAN_NUMERAL.fullmatch(word):
+            return False
+        lookalike = sum(char in self.model.lookalikes for char in word)
+        return lookalike >= self.min_lookalike_share * len(word)
+
+    def readings(self, word: str) -> tuple[Reading, ...]:
         """Russian words the Latin ``word`` may stand for, best first (cached per process).
 
-        The narrow search looks at the nearest few words of about the same length; the wide one, when
-        that finds nothing confident, at many more.
+        The search first follows the confusion table only, then allows one generic OCR edit, then more
+        up to ``max_noise_edits``, as long as no reading is confident: each edit allowed widens the
+        search many times over, and a word read well needs none.
         """
-        key = (word, wide)
-        if key not in self._readings:
-            self._readings[key] = self._search(word, wide)
-        return self._readings[key]
+        if word not in self._readings:
+            cheapest_edit = min(self.model.insert, self.model.delete, self.model.substitute)
+            best: tuple[Reading, ...] = ()
+            for edits in range(self.max_noise_edits + 1):
+                if edits and edits * cheapest_edit > self.confident_cost(len(word) + edits):
+                    break  # a word this short read with this many edits is never confident
+                best = self._search(self.lexicon, word, edits)
+                if best and best[0].cost <= self.confident_cost(len(best[0].cyrillic)):
+                    break
+            self._readings[word] = best
+        return self._readings[word]
 
-    def _search(self, word: str, wide: bool) -> tuple[Reading, ...]:
-        lexicon = russian_lexicon(self.lexicon_size, user_words(self.user_dir))
-        found = {reading.cyrillic: reading for reading in self.readings(word, wide=False)} if wide else {}
-        if wide:
-            best = next(iter(found.values()), None)
-            if best is not None and best.cost <= self.confident_cost_per_letter * len(best.cyrillic):
-                return tuple(found.values())
-        limit, spread = (self.wide_candidates, 2) if wide else (self.candidates, 1)
-        for skeleton in dict.fromkeys(self.model.skeleton(word, groups=groups) for groups in (True, False)):
-            for candidate in lexicon.nearest(skeleton, spread, limit):
-                if candidate not in found:
-                    reading = self._reading(word, candidate)
-                    if reading is not None:
-                        found[candidate] = reading
-        return tuple(sorted(found.values(), key=lambda reading: reading.score))
+    def close_readings(self, word: str, noisy: bool = False) -> tuple[Reading, ...]:
+        """Russian words the table reads ``word`` as (``noisy``: with at most ``anchor_noise_edits``
+        generic edits), at most ``anchor_cost_per_letter`` a letter (cached per process)."""
+        if (word, noisy) not in self._close_readings:
+            edits = self.anchor_noise_edits if noisy else 0
+            limit = self.anchor_cost_per_letter * (len(word) + edits)
+            if min(self.model.insert, self.model.delete, self.model.substitute) > limit:
+                edits = 0  # no generic edit fits in a short word's allowance
+            readings = self._search(self.lexicon, word, edits, limit)
+            self._close_readings[word, noisy] = tuple(
+                reading
+                for reading in readings
+                if reading.cost <= self.anchor_cost_per_letter * len(reading.cyrillic)
+            )
+        return self._close_readings[word, noisy]
 
-    def _reading(self, word: str, candidate: str) -> Reading | None:
-        cost = self.model.alignment_cost(word, candidate, self.max_cost_per_letter * len(candidate))
-        if cost > self.max_cost_per_letter * len(candidate):
-            return None
-        frequency = zipf(candidate.lower(), "ru")
-        return Reading(candidate, cost, frequency, round(cost + self.frequency_weight * (7 - frequency), 4))
+    def _search(
+        self, lexicon: RussianLexicon, word: str, edits: int, limit: float = math.inf
+    ) -> tuple[Reading, ...]:
+        found = lexicon.search(word, self.model, edits, self.search_window, self.search_steps, limit)
+        readings = []
+        for candidate, cost in found.items():
+            if cost <= self.max_cost_per_letter * len(candidate):
+                zipf = lexicon.zipf(candidate)
+                score = round(cost + self.frequency_weight * (7 - zipf), 4)
+                readings.append(Reading(candidate.upper(), cost, zipf, score))
+        return tuple(sorted(readings, key=_by_score))
+
+    def confident_cost(self, letters: int) -> float:
+        """The most a confident reading of a word of so many letters may cost."""
+        return self.confident_cost_per_letter * letters + self.confident_cost_allowance
 
     def english_evidence(self, word: str) -> bool:
         """Cached ``reads_as_english_only``."""
@@ -395,9 +621,10 @@ class ScriptRestorer:
         return self._english[word]
 
     def reads_as_english_only(self, word: str) -> bool:
-        """The word reads as English, and not as a more frequent Russian word in identical letters.
+        """The word reads as English, and not as a Russian word as frequent read closely by the table.
 
-        ``TOT`` and ``BCE`` are English and Russian (``ТОТ``, ``ВСЕ``) alike: evidence for neither.
+        ``TOT`` and ``BCE`` are English and Russian (``ТОТ``, ``ВСЕ``) alike, ``MAU`` reads better as
+        ``МАЙ``: evidence for neither. Only words with a close reading at all need the lexicon.
 
         >>> restorer().english_evidence("THE"), restorer().english_evidence("TOT")
         (True, False)
@@ -406,10 +633,16 @@ class ScriptRestorer:
             return True
         if not word.isupper() or not self.reads_as_english(word):
             return False
-        if all(char in self.exact_capitals for char in word):
-            spelled = "".join(self.exact_capitals[char] for char in word)
-            return zipf(spelled.lower(), "ru") < zipf(word.lower(), "en")
-        return True
+        if not self.reads_closely(word):
+            return True
+        english = self.english.get(word.upper(), 0.0)
+        return not any(reading.zipf >= english for reading in self.close_readings(word))
+
+    def reads_closely(self, word: str, noisy: bool = False) -> bool:
+        """Cheap, without the lexicon: some reading of the word by the table alone (``noisy``: with
+        generic edits) is close."""
+        generic = noisy and self.anchor_noise_edits > 0
+        return self.model.cheapest_cost(word, generic) <= self.anchor_cost_per_letter * len(word)
 
     def judge(self, start: int, word: str, english: bool) -> WordVerdict:
         """A Latin word's Russian readings, with a verdict: confident or not, and how much."""
@@ -426,7 +659,7 @@ class ScriptRestorer:
         rival = next((other for other in readings[1:] if not _same_stem(other.cyrillic, best.cyrillic)), None)
         margin = rival.score - best.score if rival is not None else self.clear_margin
         per_letter = best.cost / len(best.cyrillic)
-        allowed = self.confident_cost_per_letter * len(best.cyrillic) + self.confident_cost_allowance
+        allowed = self.confident_cost(len(best.cyrillic))
         shortfall = max(0.0, self.clear_margin - margin) / self.clear_margin
         confidence = round(max(0.0, 1.0 - per_letter - 0.3 * shortfall), 3)
         confident = (
@@ -453,23 +686,27 @@ class ScriptRestorer:
             beside = number - 1 in restored or number + 1 in restored
             if not (line.anchored or beside):
                 continue
-            if number not in judged:
-                judged[number] = [self.judge(*item) for item in line.words]
-            if self.reads_as_russian(judged[number], line.cyrillic_letters, beside):
+            verdicts = self.judge_line(line, beside)
+            if verdicts is not None and self.reads_as_russian(verdicts, line.cyrillic_letters, beside):
+                judged[number] = verdicts
                 restored.add(number)
                 pending.update(n for n in (number - 1, number + 1) if n in lines and n not in restored)
         for number in sorted(restored):
             yield from self.line_edits(judged[number])
 
     def suspect_lines(self, text: str) -> Iterator[tuple[int, SuspectLine]]:
-        """Lines of capitals with a word that may be Cyrillic read as Latin, by line number."""
+        """Lines of capitals with a word that may be Cyrillic read as Latin, by line number.
+
+        Cheap checks (set look-ups, the table alone) come first; the Russian lexicon is loaded only to
+        look for an anchor (see ``is_anchor``) in a line that may have one.
+        """
         number, counted = 0, 0
         for line in self.capital_line.finditer(text):
             # Square brackets hold editors' notes and this stage's own transliterations: left alone.
             notes = [match.span() for match in BRACKETED.finditer(line.group())]
             tokens = [
                 (match.start(), match.group())
-                for match in TOKEN.finditer(line.group())
+                for match in self.token.finditer(line.group())
                 if not any(start <= match.start() < end for start, end in notes)
             ]
             latin = [
@@ -477,29 +714,70 @@ class ScriptRestorer:
                 for offset, word in tokens
                 if LATIN.search(word) and not CYRILLIC.search(word)
             ]
-            if not latin or not self.is_suspect([word for _, word in latin]):
+            if not any(self.is_suspect(word) for _, word in latin):
+                continue
+            words = [(start, word) for start, word in latin if not ROMAN_NUMERAL.fullmatch(word)]
+            cyrillic_letters = sum(len(word) for _, word in tokens if CYRILLIC.search(word))
+            total = cyrillic_letters + sum(len(word) for _, word in words)
+            # English words that no close reading makes Russian words (see reads_as_english_only).
+            english = sum(
+                len(word) for _, word in words if self.reads_as_english(word) and not self.reads_closely(word)
+            )
+            if english > self.max_english_share * total:
                 continue
             number += text.count("\n", counted, line.start())
             counted = line.start()
-            cyrillic_letters = sum(len(word) for _, word in tokens if CYRILLIC.search(word))
-            words = [(start, word, self.english_evidence(word)) for start, word in latin]
-            words = [item for item in words if not ROMAN_NUMERAL.fullmatch(item[1])]
-            total = cyrillic_letters + sum(len(word) for _, word, _ in words)
-            if sum(len(word) for _, word, english in words if english) > self.max_english_share * total:
-                continue  # reads as English already: no need to look anything up
-            anchored = cyrillic_letters > 0 or any(self.is_anchor(word) for _, word, _ in words)
+            anchored = cyrillic_letters > 0 or self.has_anchor(words)
             yield number, SuspectLine(words, cyrillic_letters, anchored)
 
-    def is_anchor(self, word: str) -> bool:
-        """A word with a close Russian reading among the nearest few (``COBETA`` is ``СОВЕТА``).
+    def may_be_anchor(self, word: str) -> bool:
+        """Cheap, without the lexicon: the word could be an anchor."""
+        return (
+            len(word) >= self.english_min_length
+            and word not in self.acronyms
+            and not self.reads_as_english(word)
+            and self.reads_closely(word, noisy=True)
+        )
+
+    def is_anchor(self, word: str, noisy: bool = False) -> bool:
+        """A word that reads closely, by the table alone (``noisy``: with a generic edit or so), as a
+        frequent Russian word (``COBETA``).
 
         A line with no such word is not looked up alone: that keeps names in capitals (``AHEARN``) and
-        English OCR debris from being searched widely, or read as Russian.
+        English OCR debris (``THF`` for ``THE``) from being searched with noise edits, or read as Russian.
         """
-        if len(word) < self.english_min_length or word in self.acronyms:
+        return self.may_be_anchor(word) and any(
+            reading.score <= self.anchor_score_per_letter * len(reading.cyrillic)
+            for reading in self.close_readings(word, noisy)
+        )
+
+    def has_anchor(self, words: list[tuple[int, str]]) -> bool:
+        """Whether a line's words hold an anchor; a noisy one counts only in a line with no English word."""
+        if any(self.is_anchor(word) for _, word in words):
+            return True
+        if any(self.reads_as_english(word) for _, word in words):
             return False
-        readings = self.readings(word, wide=False)
-        return bool(readings) and readings[0].cost <= self.anchor_cost_per_letter * len(readings[0].cyrillic)
+        return any(self.is_anchor(word, noisy=True) for _, word in words)
+
+    def judge_line(self, line: SuspectLine, beside_russian: bool) -> list[WordVerdict] | None:
+        """The verdicts on a line's words, or None as soon as too many letters have failed for the line
+        to read as Russian (OCR debris in capitals is not searched to the end)."""
+        threshold = self.min_russian_share_beside_russian if beside_russian else self.min_russian_share
+        total = line.cyrillic_letters + sum(len(word) for _, word in line.words)
+        allowed = (1 - threshold) * total
+        # English evidence first: it is cheaper than a word's search, and OCR debris fails on it early.
+        english = [self.english_evidence(word) for _, word in line.words]
+        lost = sum(len(word) for (_, word), evidence in zip(line.words, english, strict=True) if evidence)
+        if lost > allowed:
+            return None
+        verdicts = []
+        for (start, word), evidence in zip(line.words, english, strict=True):
+            verdict = self.judge(start, word, evidence)
+            verdicts.append(verdict)
+            lost += len(word) if not (evidence or verdict.confident) else 0
+            if lost > allowed:
+                return None
+        return verdicts
 
     def reads_as_russian(
         self, verdicts: list[WordVerdict], cyrillic_letters: int, beside_russian: bool = False
@@ -521,11 +799,7 @@ class ScriptRestorer:
             return False
         english = sum(len(verdict.latin) for verdict in verdicts if verdict.english)
         # Transliterations are looked up last, for lines about to be restored (the index is slow to build).
-        english += sum(
-            len(verdict.latin)
-            for verdict in verdicts
-            if not verdict.english and self.is_transliteration(verdict.latin)
-        )
+        english += sum(len(verdict.latin) for verdict in verdicts if self.is_transliteration_only(verdict))
         return english <= self.max_english_share * total
 
     def line_edits(self, verdicts: list[WordVerdict]) -> Iterator[Edit]:
@@ -605,12 +879,13 @@ class ScriptRestorer:
         end = start + len(word)
         if latin_possible != cyrillic_possible:
             replacement = as_latin if latin_possible else as_cyrillic
-            language = "en" if latin_possible else "ru"
-            known = zipf(replacement.lower(), language) > 0
+            known = (
+                zipf(replacement.lower(), "en") if latin_possible else self.lexicon.zipf(replacement)
+            ) > 0
             return Edit(start, end, replacement, "mixed-script", 0.95 if known else 0.8, note="other letters")
         if latin_possible:
             english = zipf(as_latin.lower(), "en")
-            russian = zipf(as_cyrillic.lower(), "ru")
+            russian = self.lexicon.zipf(as_cyrillic)
             line_start = text.rfind("\n", 0, start) + 1
             line_end = text.find("\n", end)
             line = text[line_start : line_end if line_end != -1 else len(text)]
