@@ -35,7 +35,7 @@ class WordPairs:
         self._counts = counts
         self._log_total = log_total
         self._log_cutoff = log_cutoff
-        self._frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
+        self._frequencies = wordfreq.get_frequency_dict("en", wordlist="best")
         self._log_frequency: dict[str, float] = {}
         self._associations: dict[str, float] = {}
 
@@ -87,7 +87,7 @@ def english_word_pairs() -> WordPairs:
             first_totals[first] = first_totals.get(first, 0) + count
             cutoff = min(cutoff, count)
     common = wordfreq.top_n_list("en", _CALIBRATION_WORDS)
-    frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
+    frequencies = wordfreq.get_frequency_dict("en", wordlist="best")
     total = statistics.median(
         first_totals[word] / frequencies[word] for word in common if word in first_totals
     )

@@ -190,7 +190,8 @@ class Lexicon:
         near_words: int,
         per_key: int,
     ) -> None:
-        frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
+        # "best" is the large list for English, and the one core.lexicon reads: one copy in memory.
+        frequencies = wordfreq.get_frequency_dict("en", wordlist="best")
         self.zipf = {
             word: value
             for word, frequency in frequencies.items()
