@@ -689,6 +689,8 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         if key in verdicts:
             verdict = verdicts[key]
         else:
+            if len(verdicts) >= _CACHE_LIMIT:
+                verdicts.clear()  # a bound on memory for a file of millions of words
             verdict = verdicts[key] = repairer.judge(*key)
             if verdict is not None and repairer.foreign(token, key[2:]):
                 verdict = verdicts[key] = None
