@@ -377,17 +377,16 @@ class WordRepairer:
         if not scores:
             return None
         own = self._own_score(token, case)
+        ranked = scores[: self.in_context]
         weight = self.context_weight
         if weight and (before or after):
             pairs = self.word_pairs()
             own += weight * _context(pairs, token.lower(), before, after)
-            in_context = [
+            fits = [
                 (form, score + weight * _context(pairs, form.lower(), before, after))
-                for form, score in scores[: self.in_context]
+                for form, score in ranked
             ]
-            ranked = sorted(in_context, key=_best_first)
-        else:
-            ranked = scores
+            ranked = sorted(fits, key=_best_first)
         top = max(own, ranked[0][1])
         total = 10 ** (own - top) + sum(10 ** (score - top) for _, score in ranked)
         posteriors = [(word, 10 ** (score - top) / total) for word, score in ranked[:4]]
