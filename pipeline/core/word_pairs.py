@@ -20,7 +20,7 @@ _PAIRS_FILE = "frequency_bigramdictionary_en_243_342.txt"
 # listed pairs cover nearly all their uses, as the ratio of their pair counts to their wordfreq frequency.
 _CALIBRATION_WORDS = 50
 # Associations worked out are kept, up to this many pairs.
-_CACHE_LIMIT = 500_000
+_CACHE_LIMIT = 200_000
 
 
 class WordPairs:

@@ -41,7 +41,7 @@ _DOUBLED = regex.compile(
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
 # Candidate scores and channel costs are kept for the process, up to this many words each.
-_CACHE_LIMIT = 300_000
+_CACHE_LIMIT = 100_000
 _APOSTROPHE = regex.compile(r"['’]")
 _WORD_BEFORE = regex.compile(r"(?<![\p{L}'’-])(\p{L}+)[ \t]*\n?[ \t]*$")
 _WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
