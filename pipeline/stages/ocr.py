@@ -321,6 +321,8 @@ class WordRepairer:
         self.broken_case_penalty = rules.number("broken_case_penalty")
         self.real_word_reach = rules.number("real_word_reach", low=0)
         self.name_context_bonus = rules.number("name_context_bonus")
+        self.other_languages = rules.strings("other_languages")
+        self.other_language_zipf = rules.number("other_language_zipf")
         self._own_scores: dict[str, float] = {}
         self.in_context = rules.integer("context_candidates", low=1)
         self.split_cost = rules.number("split_cost", low=0)
@@ -416,12 +418,12 @@ class WordRepairer:
         OCR errors are often words of some language (``havo``, ``aro``): a neighbour more common in
         that language than in English is what tells a quotation from a misreading.
         """
-        floor = self.rules.number("other_language_zipf")
+        floor = self.other_language_zipf
         others = [word for word in neighbours if word]
         return any(
             zipf(token.lower(), language) >= floor
             and any(zipf(word, language) >= max(floor, zipf(word)) for word in others)
-            for language in self.rules.strings("other_languages")
+            for language in self.other_languages
         )
 
     def _own_score(self, token: str, case: str) -> float:
@@ -516,23 +518,24 @@ class WordRepairer:
         >>> sorted(splits), max(splits, key=splits.__getitem__)
         (['of the', 'oft he'], 'of the')
         """
-        zipf, least = self.lexicon.zipf, self.split_min_zipf
+        least = self.split_min_zipf
         found = {}
         for at in range(1, len(token)):
             first, second = token[:at], token[at:]
             if not (first.isalpha() and second.isalpha()) or _BROKEN_CASE.search(first + " " + second):
                 continue
-            first_zipf = (
-                zipf.get(first.lower(), 0.0) if len(first) > 1 or first in self.single_letter_words else 0
-            )
-            second_zipf = (
-                zipf.get(second.lower(), 0.0) if len(second) > 1 or second in self.single_letter_words else 0
-            )
+            first_zipf, second_zipf = self._part_zipf(first), self._part_zipf(second)
             if first_zipf >= least and second_zipf >= least:
                 pairs = self.word_pairs()
                 joint = first_zipf + second_zipf - 9 + pairs.association(first.lower(), second.lower())
                 found[f"{first} {second}"] = joint - self.split_cost
         return found
+
+    def _part_zipf(self, part: str) -> float:
+        """The frequency of one half of a split; a single letter counts only if it is a word (`a`, `I`)."""
+        if len(part) == 1 and part not in self.single_letter_words:
+            return 0.0
+        return self.lexicon.zipf.get(part.lower(), 0.0)
 
     def _renderings(self, token: str, word: str, case: str) -> tuple[str, ...]:
         """A lexicon word (lower case) written as the token's case may have meant it.
