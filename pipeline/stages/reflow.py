@@ -34,6 +34,9 @@ SOFT_HYPHEN = "\u00ad"
 # search for the hyphens.
 _HYPHENATED = regex.compile(r"(?<=(\p{L}+))-(\p{L}+)")
 _OPENERS = "\"'“‘([«"
+# A word broken at a line end whose lines were joined before us (``pro- perty``): letters, a hyphen, then
+# spaces and letters, inside one line.
+_BROKEN_INSIDE_LINE = regex.compile(r"(?<![\p{L}-])(\p{L}+)-([ \t]+)(\p{L}+)(?![\p{L}-])")
 
 
 @dataclass(frozen=True)
@@ -220,11 +223,13 @@ class _Gap:
 def run(document: Document, settings: Settings) -> list[Edit]:
     """Join lines into paragraphs, de-hyphenate, remove page-break lines, collapse blank lines."""
     text = document.text
-    if "\n" not in text:
-        return []
     rules = load_reflow_rules(settings.rules("reflow"))
+    spellings = DocumentSpellings(text, rules.dehyphenate.document_lookups)
+    edits = dehyphenate_inside_lines(text, spellings, rules.dehyphenate)
+    if "\n" not in text:
+        return edits
     lines, gaps, edge_breaks = _read_lines(text)
-    edits = [
+    edits += [
         Edit(start, end, "", "page-break", note="page break at the text's edge") for start, end in edge_breaks
     ]
     limits = _page_limits(lines, rules)
@@ -235,7 +240,6 @@ def run(document: Document, settings: Settings) -> list[Edit]:
             gap.ending = _line_ending(gap.before.text, rules)
             gap.score = join_evidence(gap, limits[gap.before.page], capitalized_blocks, rules)
             gap.join = gap.score > rules.threshold and gap.score >= join_at
-    spellings = DocumentSpellings(text, rules.dehyphenate.document_lookups)
     run_lengths = _run_lengths(gaps)
     indents = _page_indents(lines)
     joins = {
@@ -467,6 +471,37 @@ def _join(gap: _Gap, confidence: float, rules: ReflowRules, spellings: DocumentS
     spaced = a.rstrip(rules.dash_chars)[-1:].isspace()
     note = _notes(where, "dash at the line end")
     return Edit(before.end, after.body_start, " " if spaced else "", rule, confidence, note=note)
+
+
+def dehyphenate_inside_lines(
+    text: str, spellings: DocumentSpellings, rules: DehyphenationRules
+) -> list[Edit]:
+    """Join a word broken at a line end whose lines were joined before us (``exam- ple``, from text that
+    lost its line ends on the way), where the line-end decision would join it.
+
+    A hyphen that the decision would keep is left with its space: a suspended hyphen (``pre- and
+    post-war``) or a dash reads as the author wrote it.
+
+    >>> rules = load_reflow_rules(Settings().rules("reflow")).dehyphenate
+    >>> text = "an exam- ple of pre- and post-war print"
+    >>> edits = dehyphenate_inside_lines(text, DocumentSpellings(text, 4), rules)
+    >>> [(text[edit.start : edit.end], edit.replacement, edit.note) for edit in edits]
+    [('- ', '', 'example is a word')]
+    """
+    if "- " not in text and "-\t" not in text:
+        return []  # the cheap check: most text has no hyphen before a space
+    edits = []
+    for match in _BROKEN_INSIDE_LINE.finditer(text):
+        left, right = match.group(1), match.group(3)
+        decision = spellings.decisions.get((left, right))
+        if decision is None:
+            decision = spellings.decisions[left, right] = dehyphenate_line_end(left, right, spellings, rules)
+        keep, certainty, reason = decision
+        if not keep:
+            edits.append(
+                Edit(match.end(1), match.start(3), "", "dehyphenate-inside-line", certainty, note=reason)
+            )
+    return edits
 
 
 def _trailing_letters(text: str) -> str:
