@@ -45,6 +45,7 @@ _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
 # Candidate scores and channel costs are kept for the process, up to this many words each.
 _CACHE_LIMIT = 100_000
 _APOSTROPHE = regex.compile(r"['’]")
+_DOUBLED_LETTER = regex.compile(r"(\p{L})\1+")
 # Searched backwards ((?r)), from the token: ten times faster than trying every start before it.
 _WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}'’-])(\p{L}+)[ \t]*\n?[ \t]*$")
 _WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
@@ -323,10 +324,12 @@ class WordRepairer:
         self.document_weight = rules.number("document_weight")
         self.broken_case_penalty = rules.number("broken_case_penalty")
         self.real_word_reach = rules.number("real_word_reach", low=0)
+        self.house_count = rules.integer("house_spelling_count", low=1)
+        self.house_ratio = rules.number("house_spelling_ratio", low=0)
         self.name_context_bonus = rules.number("name_context_bonus")
         self.other_languages = rules.strings("other_languages")
         self.other_language_zipf = rules.number("other_language_zipf")
-        self._own_scores: dict[str, float] = {}
+        self._own_scores: dict[tuple[str, bool], float] = {}
         self.in_context = rules.integer("context_candidates", low=1)
         self.split_cost = rules.number("split_cost", low=0)
         self.split_min_zipf = rules.number("split_min_zipf", low=0)
@@ -374,13 +377,16 @@ class WordRepairer:
             return False  # a capitalised word that recurs in the document is evidence for itself
         return not (case == "upper" and len(token) <= 4)  # abbreviations
 
-    def judge(self, token: str, name_context: bool, before: str, after: str) -> Verdict | None:
-        """The verdict on a token between two words (lower case, or ""), or None to leave it."""
+    def judge(
+        self, token: str, name_context: bool, before: str, after: str, initial: bool = False
+    ) -> Verdict | None:
+        """The verdict on a token between two words (lower case, or ""), or None to leave it; ``initial``:
+        the token begins a sentence, where a capital says nothing of a name."""
         case = _case_class(token)
         scores = self.candidate_scores(token, name_context)
         if not scores:
             return None
-        own = self._own_score(token, case)
+        own = self._own_score(token, case, initial)
         ranked = scores[: self.in_context]
         weight = self.context_weight
         if weight and (before or after):
@@ -400,14 +406,14 @@ class WordRepairer:
         return Verdict(best, posterior, tuple(posteriors[1:]))
 
     def _house_spelling(self, token: str, best: str) -> bool:
-        """The document writes the word so three times or more, and three times as often as the candidate: its
-        own spelling (``hee`` and ``beene`` in old print), where a misreading is rarer than the word it
-        stands for.
+        """The document writes the word often (``house_spelling_count``), and more often than the candidate
+        by ``house_spelling_ratio``: its own spelling, where a misreading is rarer than the word it stands
+        for.
         """
         if not token.isalpha() or _BROKEN_CASE.search(token):
             return False  # a digit for a letter (`1ittle`) or a capital inside a word is no spelling
         count = self.folded_counts[token.lower()]
-        return count >= 3 and count >= 3 * self.folded_counts[best.lower()]
+        return count >= self.house_count and count >= self.house_ratio * self.folded_counts[best.lower()]
 
     def word_pairs(self) -> WordPairs:
         if self._pairs is None:
@@ -428,19 +434,21 @@ class WordRepairer:
             for language in self.other_languages
         )
 
-    def _own_score(self, token: str, case: str) -> float:
+    def _own_score(self, token: str, case: str, initial: bool = False) -> float:
         """Prior that the token is what the author wrote: lexicon, case, the document's own use."""
-        score = self._own_scores.get(token)
+        score = self._own_scores.get((token, initial))
         if score is None:
-            score = self._own_scores[token] = self._prior(token, case)
+            score = self._own_scores[token, initial] = self._prior(token, case, initial)
         return score
 
-    def _prior(self, token: str, case: str) -> float:
+    def _prior(self, token: str, case: str, initial: bool) -> float:
         lower = token.lower()
         frequency = self.lexicon.zipf.get(lower, 0.0)
         prior = max(frequency, self.prior_of_case[case])
-        if case != "lower" and frequency:
-            prior += self.name_bonus
+        if frequency and (case == "upper" or (case == "capitalised" and not initial)):
+            prior += (
+                self.name_bonus
+            )  # a capital mid-sentence marks a name (`Miike`); at a sentence's start, not
         # The document's own use is evidence for a word no lexicon knows or knows as rare (a name, a term,
         # an old spelling: `hee`); a misreading that is a common word (`tho`) recurs as often as the
         # confusion does.
@@ -614,12 +622,19 @@ def _split_at_line_end(text: str, start: int, end: int) -> bool:
     )
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    """The token at ``start`` begins the text, a paragraph or a sentence (quotes and brackets aside).
+
+    >>> [_sentence_start(text, len(text) - 3) for text in ("Tho", "end. Tho", "the Tho", "“Tho")]
+    [True, True, False, True]
+    """
+    before = text[max(0, start - 3) : start].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in _SENTENCE_END or before.endswith("\n\n")
+
+
 def _name_context(text: str, start: int, end: int) -> bool:
     """Mid-sentence and before a capitalised word: where a first name stands (``losif Stalin``)."""
-    before = text[max(0, start - 3) : start].rstrip(" \t\"'“‘(")
-    if not before or before[-1] in _SENTENCE_END or before.endswith("\n\n"):
-        return False
-    return _BEFORE_CAPITAL.match(text, end) is not None
+    return not _sentence_start(text, start) and _BEFORE_CAPITAL.match(text, end) is not None
 
 
 def _adjacent_words(text: str, start: int, end: int) -> tuple[str, str]:
@@ -678,11 +693,14 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         )
     if not suspects:
         return []
+    old_print = len(old_spellings(unknown, repairer.lexicon.zipf, rules)) >= rules.integer(
+        "old_spelling_min_words", low=1
+    )
     threshold = rules.number("confidence", low=0, high=1)
     short_threshold = rules.number("short_word_confidence", low=0, high=1)
     real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
     short = rules.integer("short_word_length", low=0)
-    verdicts: dict[tuple[str, bool, str, str], Verdict | None] = {}
+    verdicts: dict[tuple[str, bool, str, str, bool], Verdict | None] = {}
     edits = []
     for match in TOKEN.finditer(text):
         token = match.group()
@@ -692,14 +710,15 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         if _split_at_line_end(text, start, end):
             continue
         # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
-        key = (token, _name_context(text, start, end), *_adjacent_words(text, start, end))
+        initial = token[0].isupper() and _sentence_start(text, start)
+        key = (token, _name_context(text, start, end), *_adjacent_words(text, start, end), initial)
         if key in verdicts:
             verdict = verdicts[key]
         else:
             if len(verdicts) >= _CACHE_LIMIT:
                 verdicts.clear()  # a bound on memory for a file of millions of words
             verdict = verdicts[key] = repairer.judge(*key)
-            if verdict is not None and repairer.foreign(token, key[2:]):
+            if verdict is not None and repairer.foreign(token, key[2:4]):
                 verdict = verdicts[key] = None
         if verdict is None:
             continue
@@ -711,6 +730,8 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
             rule, needed = "word-repair", short_threshold if len(token) <= short else threshold
         others = ", ".join(f"{word} {p:.2f}" for word, p in verdict.others)
         note = f"{token} -> {verdict.best} {verdict.posterior:.2f}" + (f"; also {others}" if others else "")
+        if old_print and same_spelling_of_old(token, verdict.best):
+            needed, note = math.inf, f"{note}; the document is in old spelling (a suggestion only)"
         edits.append(
             Edit(
                 start,
@@ -723,6 +744,39 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
             )
         )
     return edits
+
+
+def old_spellings(unknown: set[str], zipf: dict[str, float], rules: RuleTable) -> set[str]:
+    """The document's unknown words that are a common word with a final ``e`` (``owne``, ``beene``,
+    ``himselfe``): the mark of print before about 1700, whose spelling is the author's, not OCR's.
+
+    >>> from pipeline.core.settings import Settings
+    >>> zipf = {"own": 5.9, "been": 6.4}
+    >>> sorted(old_spellings({"owne", "beene", "tbe", "hee"}, zipf, Settings().rules("ocr")))
+    ['beene', 'owne']
+    """
+    least = rules.number("old_spelling_min_zipf", low=0)
+    return {
+        word
+        for word in unknown
+        if len(word) >= 4 and word.islower() and word.endswith("e") and zipf.get(word[:-1], 0.0) >= least
+    }
+
+
+def same_spelling_of_old(token: str, best: str) -> bool:
+    """Whether two spellings differ only as old print and new do: a final ``e`` (or an ``s`` for it) and
+    doubled letters (``hee``/``he``, ``betweene``/``between``, ``drinke``/``drinks``).
+
+    >>> [same_spelling_of_old(a, b) for a, b in [("hee", "he"), ("betweene", "between"), ("tbe", "the")]]
+    [True, True, False]
+    """
+    return _old_print_key(token) == _old_print_key(best) or _old_print_key(token) == _old_print_key(best[:-1])
+
+
+def _old_print_key(word: str) -> str:
+    """The word in lower case with doubled letters single and a final ``e`` dropped."""
+    single = _DOUBLED_LETTER.sub(r"\1", word.lower())
+    return single[:-1] if single.endswith("e") else single
 
 
 def suggest_doubled_words(text: str, rules: RuleTable) -> list[Edit]:
