@@ -344,6 +344,8 @@ class WordRepairer:
         }
         self._scores = _score_cache(rules)
         self._pairs: WordPairs | None = None
+        # Whether the document's repeated spellings count as its own (see ``_house_spelling``), per document.
+        self.keeps_house_spellings = True
 
     def known(self, token: str) -> bool:
         """The cheap test first: a trusted word, a word of the user's lists, or not a word to judge."""
@@ -410,7 +412,7 @@ class WordRepairer:
         by ``house_spelling_ratio``: its own spelling, where a misreading is rarer than the word it stands
         for.
         """
-        if not token.isalpha() or _BROKEN_CASE.search(token):
+        if not self.keeps_house_spellings or not token.isalpha() or _BROKEN_CASE.search(token):
             return False  # a digit for a letter (`1ittle`) or a capital inside a word is no spelling
         count = self.folded_counts[token.lower()]
         return count >= self.house_count and count >= self.house_ratio * self.folded_counts[best.lower()]
@@ -680,7 +682,14 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
     repairer = WordRepairer(rules, counts, extra_words)
     unknown = {token for token in counts if not repairer.known(token)}
     suspects = {token for token in unknown if repairer.worth_judging(token)}
-    if document_noise(counts, unknown) >= rules.number("real_word_min_noise", low=0, high=1):
+    old_print = len(old_spellings(unknown, repairer.lexicon.zipf, rules)) >= rules.integer(
+        "old_spelling_min_words", low=1
+    )
+    noisy = document_noise(counts, unknown) >= rules.number("real_word_min_noise", low=0, high=1)
+    # A spelling the document repeats is its own in old print or clean print; in noisy print it is as
+    # likely a misreading the OCR repeats (`woro` for every `were`).
+    repairer.keeps_house_spellings = old_print or not noisy
+    if noisy:
         longest = rules.integer("real_word_max_length", low=0)
         suspects.update(
             token
@@ -693,9 +702,6 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         )
     if not suspects:
         return []
-    old_print = len(old_spellings(unknown, repairer.lexicon.zipf, rules)) >= rules.integer(
-        "old_spelling_min_words", low=1
-    )
     threshold = rules.number("confidence", low=0, high=1)
     short_threshold = rules.number("short_word_confidence", low=0, high=1)
     real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
