@@ -8,6 +8,11 @@ its edits, ``run+apply`` adds ``Document.apply``. Times are CPU seconds, the bes
     python bench/stage_speed.py --size 5                    # every stage
     python bench/stage_speed.py --size 5 --skip script ocr  # leave out slow stages (later stages then see
                                                             # text those stages did not touch)
+    python bench/stage_speed.py --size 2 --passes           # seconds a MB (run + apply), first pass in a
+                                                            # fresh process and second pass, per stage
+
+``--passes`` shows what a stage costs on a first file (lexicons loaded, caches cold: what a user running
+one file pays) beside what it costs once warm (a long run over many files), as seconds per MB.
 """
 
 from __future__ import annotations
@@ -47,16 +52,42 @@ def stage_seconds(text: str, settings: Settings, skip: set[str]) -> dict[str, tu
     return seconds
 
 
+def print_passes(corpus: str, size: float, settings: Settings, skip: set[str]) -> None:
+    """Seconds a MB of each stage (its run and the core applying its edits), on a first pass in this
+    process and on a second pass over the same text, with the core's share and the changes a MB."""
+    passes = [stage_seconds(corpus, settings, skip) for _ in range(2)]
+    print(f"corpus: {size:.1f} MB of real scan text; CPU seconds a MB (run + apply), of which apply")
+    print(f"  {'stage':<12}{'1st pass':>10}{'apply':>8}{'2nd pass':>10}{'apply':>8}{'changes/MB':>12}")
+    totals = [0.0, 0.0]
+    for name in passes[0]:
+        cells = []
+        for index, seconds in enumerate(passes):
+            run, apply, changes = seconds[name]
+            totals[index] += run + apply
+            cells.append(f"{(run + apply) / size:10.3f}{apply / size:8.3f}")
+        print(f"  {name:<12}{''.join(cells)}{changes / size:12,.0f}")
+    print(f"  {'all':<12}{totals[0] / size:10.3f}{'':8}{totals[1] / size:10.3f}")
+    began = time.process_time()
+    ftfy.fix_text(corpus)
+    print(f"  ftfy.fix_text {(time.process_time() - began) / size:.3f} s a MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=float, default=5, help="corpus size in MB (default 5)")
     parser.add_argument("--repeats", type=int, default=2, help="runs; the best of each stage is shown")
     parser.add_argument("--skip", nargs="*", default=[], choices=list(STAGES), help="stages to leave out")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(), help="the shared eval folder")
+    parser.add_argument(
+        "--passes", action="store_true", help="seconds a MB, run + apply, of a first and a second pass"
+    )
     args = parser.parse_args()
     settings = Settings()
     corpus = build_corpus(scan_paragraphs(args.data_dir), int(args.size * MB))
     size = len(corpus.encode("utf-8")) / MB
+    if args.passes:
+        print_passes(corpus, size, settings, set(args.skip))
+        return
     best: dict[str, tuple[float, float, int]] = {}
     for _ in range(args.repeats):
         for name, (run, apply, changes) in stage_seconds(corpus, settings, set(args.skip)).items():
