@@ -54,7 +54,18 @@ RECOGNISED_SCHEMES = (iuliia.BGN_PCGN, iuliia.GOST_779, iuliia.ALA_LC)
 WORD_CHARACTER = r"[\p{L}\d|]"
 CYRILLIC = regex.compile(r"\p{Cyrillic}")
 LATIN = regex.compile(r"\p{Latin}")
-MIXED_SCRIPT_WORD = regex.compile(r"\p{L}*(?:\p{Latin}\p{L}*\p{Cyrillic}|\p{Cyrillic}\p{L}*\p{Latin})\p{L}*")
+# A letter of one script next to one of the other, letters of other scripts between allowed: every word
+# that mixes Latin and Cyrillic has one. The scan stops only at letters of the script it starts from, the
+# rarer one in the text, so it costs about one fast search.
+MIXED_SCRIPT_PAIR = {
+    script: regex.compile(
+        rf"\p{{{script}}}(?:[^\P{{L}}\p{{Latin}}\p{{Cyrillic}}]*+\p{{{other}}}"
+        rf"|(?<=\p{{{other}}}[^\P{{L}}\p{{Latin}}\p{{Cyrillic}}]*\p{{{script}}}))"
+    )
+    for script, other in (("Cyrillic", "Latin"), ("Latin", "Cyrillic"))
+}
+LETTERS = regex.compile(r"\p{L}*")
+LETTERS_BEFORE = regex.compile(r"(?r)\p{L}*")
 # Roman numerals of two letters or more (one letter may well be a Russian word: C for С, V for У).
 ROMAN_NUMERAL = regex.compile(r"(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 RUSSIAN_WORDS = regex.compile(r"(?m)^[а-яё]+$")
@@ -258,22 +269,36 @@ class RussianLexicon:
         """
         letters = self._following.get(prefix)
         if letters is None:
-            words, size = self.words, len(prefix)
+            words, size, spans = self.words, len(prefix), self._spans
             start, end = self.span(prefix)
+            found: list[str] = []
+            # Each following letter's words are one run: its span is noted on the way, as the search will
+            # look for the words that begin with ``prefix + letter`` next.
             if end - start <= 16:  # a few words: look at them all
-                letters = "".join(sorted({word[size] for word in words[start:end] if len(word) > size}))
+                child_start = start
+                for at in range(start, end):
+                    word = words[at]
+                    if len(word) > size and (not found or word[size] != found[-1]):
+                        if found:
+                            spans[prefix + found[-1]] = (child_start, at)
+                        found.append(word[size])
+                        child_start = at
+                if found:
+                    spans[prefix + found[-1]] = (child_start, end)
             else:  # many: jump from one following letter to the next
-                found = []
                 while start < end:
                     if len(words[start]) > size:
-                        found.append(words[start][size])
-                        start = bisect_left(words, prefix + chr(ord(words[start][size]) + 1), start, end)
+                        letter = words[start][size]
+                        found.append(letter)
+                        child_end = bisect_left(words, prefix + chr(ord(letter) + 1), start, end)
+                        spans[prefix + letter] = (start, child_end)
+                        start = child_end
                     else:
                         start += 1
-                letters = "".join(found)
-            if len(self._following) > 200_000:
+            letters = "".join(found)
+            if len(self._following) > 200_000 or len(spans) > 400_000:
                 self._following.clear()  # a bound on memory for long runs with much OCR debris
-                self._spans.clear()
+                spans.clear()
             self._following[prefix] = letters
         return letters
 
@@ -320,38 +345,53 @@ class RussianLexicon:
         settled: dict[tuple[int, str], int] = {}
         found: dict[str, float] = {}
         ceiling = limit
+        unsettled = max_edits + 1
         while heap and steps:
             rank, cost, at, prefix, edits = pop(heap)
             if rank > ceiling:
                 break
-            if settled.get((at, prefix), max_edits + 1) <= edits:
+            state = (at, prefix)
+            if settled.get(state, unsettled) <= edits:
                 continue  # reached before, as cheaply and with no fewer edits left
-            settled[at, prefix] = edits
+            settled[state] = edits
             steps -= 1
-            following = following_cache.get(prefix)
-            if following is None:
-                following = self.following(prefix)
             if at == end and prefix not in found and prefix in self:
                 found[prefix] = round(cost, 4)
                 ceiling = min(ceiling, cost + window)
+            more_edits = edits < max_edits
+            if at == end and not more_edits and not silent:
+                continue  # nothing left to read or add
+            following = following_cache.get(prefix)
+            if following is None:
+                following = self.following(prefix)
             if at < end:
                 for letter, length, step in options[at]:
-                    if letter in following and cost + step + rest[at + length] <= ceiling:
+                    if letter in following:
                         new = cost + step
-                        push(heap, (new + rest[at + length], new, at + length, prefix + letter, edits))
+                        new_rank = new + rest[at + length]
+                        if new_rank <= ceiling:
+                            push(heap, (new_rank, new, at + length, prefix + letter, edits))
             for letter, step in silent.items():
                 if letter in following and rank + step <= ceiling:
                     push(heap, (rank + step, cost + step, at, prefix + letter, edits))
-            if edits < max_edits:
-                if at < end and cost + insert + rest[at + 1] <= ceiling:
-                    push(heap, (cost + insert + rest[at + 1], cost + insert, at + 1, prefix, edits + 1))
-                if rank + delete <= ceiling:
+            if more_edits:
+                more = edits + 1
+                if at < end:
+                    new = cost + insert
+                    new_rank = new + rest[at + 1]
+                    if new_rank <= ceiling:
+                        push(heap, (new_rank, new, at + 1, prefix, more))
+                new_rank = rank + delete
+                if new_rank <= ceiling:
+                    new = cost + delete
                     for letter in following:
-                        push(heap, (rank + delete, cost + delete, at, prefix + letter, edits + 1))
-                if at < end and cost + substitute + rest[at + 1] <= ceiling:
+                        push(heap, (new_rank, new, at, prefix + letter, more))
+                if at < end:
                     new = cost + substitute
-                    for letter in following:
-                        push(heap, (new + rest[at + 1], new, at + 1, prefix + letter, edits + 1))
+                    new_rank = new + rest[at + 1]
+                    if new_rank <= ceiling:
+                        for letter in following:
+                            push(heap, (new_rank, new, at + 1, prefix + letter, more))
         return found
 
 
@@ -426,6 +466,27 @@ def transliteration_model() -> ReadingModel:
     return ReadingModel.from_transliterations(RECOGNISED_SCHEMES)
 
 
+def mixed_script_words(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of the words (runs of letters) that mix Latin and Cyrillic letters, in text order.
+
+    A scan for a letter of the text's rarer script next to one of the other finds each such word; a
+    pattern for the whole word would try every letter of every word as a start, each a search of the rest
+    of its word.
+
+    >>> text = "Мocква and Coветская, not Москва"
+    >>> [text[start:end] for start, end in mixed_script_words(text)]
+    ['Мocква', 'Coветская']
+    """
+    sample = text[:4096]
+    rarer = "Cyrillic" if len(CYRILLIC.findall(sample)) <= len(LATIN.findall(sample)) else "Latin"
+    pattern = MIXED_SCRIPT_PAIR[rarer]
+    position = 0
+    while pair := pattern.search(text, position):
+        start = LETTERS_BEFORE.match(text, 0, pair.start()).start()
+        position = LETTERS.match(text, pair.end()).end()
+        yield start, position
+
+
 def _same_stem(first: str, second: str) -> bool:
     """Two forms of one word, as far as a reading goes: they differ only in their last two letters.
 
@@ -464,8 +525,11 @@ class ScriptRestorer:
         self.min_lookalike_share = line.number("min_lookalike_share", low=0, high=1)
         lowercase = regex.escape(line.text("lowercase_in_capitals"))
         # A line of capitals: two capitals in a row somewhere, no lowercase letter but the allowed few.
+        # (The lowercase test first, possessive: a line of prose fails at its first lowercase letter.)
         self.capital_line = regex.compile(
-            rf"(?m)^(?=[^\n]*\p{{Lu}}\p{{Lu}})(?:[^\n\p{{Ll}}]|[{lowercase}])+$" if lowercase else r"(?!)"
+            rf"(?m)^[^\n\p{{Ll}}]*+(?:[{lowercase}][^\n\p{{Ll}}]*+)*+$(?<=\p{{Lu}}\p{{Lu}}[^\n]*)"
+            if lowercase
+            else r"(?!)"
         )
         self.token = word_pattern(self.model)
         self.frequency_weight = word.number("frequency_weight", low=0)
@@ -859,10 +923,10 @@ class ScriptRestorer:
 
     def mend_mixed_words(self, text: str) -> Iterator[Edit]:
         """Words that mix Latin and Cyrillic letters, mended to one script."""
-        if not CYRILLIC.search(text) or not MIXED_SCRIPT_WORD.search(text):
+        if not CYRILLIC.search(text):
             return
-        for match in MIXED_SCRIPT_WORD.finditer(text):
-            edit = self.mend_mixed_word(text, match.start(), match.group())
+        for start, end in mixed_script_words(text):
+            edit = self.mend_mixed_word(text, start, text[start:end])
             if edit is not None:
                 yield edit
 
