@@ -30,7 +30,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import iuliia
@@ -570,7 +570,7 @@ class ScriptRestorer:
         self._verdicts: dict[str, tuple[tuple[Reading, ...], bool, float]] = {}
         self._english: dict[str, bool] = {}
 
-    @property
+    @cached_property
     def lexicon(self) -> RussianLexicon:
         """The Russian lexicon, loaded on first use (only when a line reads as Russian somewhere)."""
         cache = lexicon_cache_folder() if self.lexicon_cache else None
