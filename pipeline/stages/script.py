@@ -131,6 +131,11 @@ class ReadingModel:
         # Cyrillic letters a reading may leave out at no Latin character (the soft sign in a transliteration).
         self.silent = silent or {}
         self.longest = max(map(len, self.readings), default=1)
+        # Each reading as the options it gives at a position: (Cyrillic letter, length, cost).
+        self._options = {
+            latin: tuple((letter, len(latin), cost) for letter, cost in pairs)
+            for latin, pairs in self.readings.items()
+        }
         self.lookalikes = frozenset("".join(self.readings))
 
     @classmethod
@@ -189,10 +194,13 @@ class ReadingModel:
         generic edits or by the table alone)."""
         rest = [0.0] * (len(latin) + 1)
         edit = min(self.insert, self.substitute) if generic else math.inf
+        options = self.options(latin)
         for i in range(len(latin) - 1, -1, -1):
-            rest[i] = min(
-                [edit + rest[i + 1]] + [cost + rest[i + length] for _, length, cost in self.options(latin)[i]]
-            )
+            least = edit + rest[i + 1]
+            for _, length, cost in options[i]:
+                if cost + rest[i + length] < least:
+                    least = cost + rest[i + length]
+            rest[i] = least
         return tuple(rest)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - a model lives for the process, per rules setting
@@ -200,16 +208,19 @@ class ReadingModel:
         """For each position of a Latin word: the Cyrillic letters a reading starting there stands for,
         with the reading's length and cost, cheapest first (a Cyrillic letter stands for itself)."""
         options = []
-        for i in range(len(latin)):
-            here = []
-            if CYRILLIC.match(latin[i]):
-                here.append((latin[i].lower(), 1, 0.0))
-            for length in range(1, min(self.longest, len(latin) - i) + 1):
-                here.extend(
-                    (letter, length, cost) for letter, cost in self.readings.get(latin[i : i + length], ())
-                )
-            options.append(tuple(sorted(here, key=lambda option: option[2])))
+        cyrillic = {match.start() for match in CYRILLIC.finditer(latin)}
+        by_reading, longest, size = self._options, self.longest, len(latin)
+        for i in range(size):
+            here = [(latin[i].lower(), 1, 0.0)] if i in cyrillic else []
+            for length in range(1, min(longest, size - i) + 1):
+                here += by_reading.get(latin[i : i + length], ())
+            here.sort(key=_cost_of_option)
+            options.append(tuple(here))
         return tuple(options)
+
+
+def _cost_of_option(option: tuple[str, int, float]) -> float:
+    return option[2]
 
 
 class RussianLexicon:
