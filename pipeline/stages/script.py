@@ -280,36 +280,22 @@ class RussianLexicon:
         """
         letters = self._following.get(prefix)
         if letters is None:
-            words, size, spans = self.words, len(prefix), self._spans
+            words, size = self.words, len(prefix)
             start, end = self.span(prefix)
-            found: list[str] = []
-            # Each following letter's words are one run: its span is noted on the way, as the search will
-            # look for the words that begin with ``prefix + letter`` next.
             if end - start <= 16:  # a few words: look at them all
-                child_start = start
-                for at in range(start, end):
-                    word = words[at]
-                    if len(word) > size and (not found or word[size] != found[-1]):
-                        if found:
-                            spans[prefix + found[-1]] = (child_start, at)
-                        found.append(word[size])
-                        child_start = at
-                if found:
-                    spans[prefix + found[-1]] = (child_start, end)
+                letters = "".join(sorted({word[size] for word in words[start:end] if len(word) > size}))
             else:  # many: jump from one following letter to the next
+                found = []
                 while start < end:
                     if len(words[start]) > size:
-                        letter = words[start][size]
-                        found.append(letter)
-                        child_end = bisect_left(words, prefix + chr(ord(letter) + 1), start, end)
-                        spans[prefix + letter] = (start, child_end)
-                        start = child_end
+                        found.append(words[start][size])
+                        start = bisect_left(words, prefix + chr(ord(words[start][size]) + 1), start, end)
                     else:
                         start += 1
-            letters = "".join(found)
-            if len(self._following) > 200_000 or len(spans) > 400_000:
+                letters = "".join(found)
+            if len(self._following) > 200_000:
                 self._following.clear()  # a bound on memory for long runs with much OCR debris
-                spans.clear()
+                self._spans.clear()
             self._following[prefix] = letters
         return letters
 
