@@ -566,6 +566,9 @@ class ScriptRestorer:
         self._close_readings: dict[tuple[str, bool], tuple[Reading, ...]] = {}
         self._verdicts: dict[str, tuple[tuple[Reading, ...], bool, float]] = {}
         self._english: dict[str, bool] = {}
+        self._scripts: dict[str, tuple[bool, bool]] = {}
+        self._suspects: dict[str, bool] = {}
+        self._english_by_table: dict[str, bool] = {}
 
     @cached_property
     def lexicon(self) -> RussianLexicon:
@@ -763,33 +766,71 @@ class ScriptRestorer:
         """
         number, counted = 0, 0
         for line in self.capital_line.finditer(text):
-            # Square brackets hold editors' notes and this stage's own transliterations: left alone.
-            notes = [match.span() for match in BRACKETED.finditer(line.group())]
-            tokens = [
-                (match.start(), match.group())
-                for match in self.token.finditer(line.group())
-                if not any(start <= match.start() < end for start, end in notes)
-            ]
+            content = line.group()
+            tokens = [(match.start(), match.group()) for match in self.token.finditer(content)]
+            if "[" in content:
+                # Square brackets hold editors' notes and this stage's own transliterations: left alone.
+                notes = [match.span() for match in BRACKETED.finditer(content)]
+                tokens = [
+                    (offset, word)
+                    for offset, word in tokens
+                    if not any(start <= offset < end for start, end in notes)
+                ]
+            scripts = [self.scripts(word) for _, word in tokens]
             latin = [
                 (line.start() + offset, word)
-                for offset, word in tokens
-                if LATIN.search(word) and not CYRILLIC.search(word)
+                for (offset, word), (has_latin, has_cyrillic) in zip(tokens, scripts, strict=True)
+                if has_latin and not has_cyrillic
             ]
-            if not any(self.is_suspect(word) for _, word in latin):
+            if not any(self.suspect(word) for _, word in latin):
                 continue
             words = [(start, word) for start, word in latin if not ROMAN_NUMERAL.fullmatch(word)]
-            cyrillic_letters = sum(len(word) for _, word in tokens if CYRILLIC.search(word))
-            total = cyrillic_letters + sum(len(word) for _, word in words)
-            # English words that no close reading makes Russian words (see reads_as_english_only).
-            english = sum(
-                len(word) for _, word in words if self.reads_as_english(word) and not self.reads_closely(word)
+            cyrillic_letters = sum(
+                len(word)
+                for (_, word), (_, has_cyrillic) in zip(tokens, scripts, strict=True)
+                if has_cyrillic
             )
+            total = cyrillic_letters + sum(len(word) for _, word in words)
+            english = sum(len(word) for _, word in words if self.english_by_table(word))
             if english > self.max_english_share * total:
                 continue
             number += text.count("\n", counted, line.start())
             counted = line.start()
             anchored = cyrillic_letters > 0 or self.has_anchor(words)
             yield number, SuspectLine(words, cyrillic_letters, anchored)
+
+    # Cheap facts about a word of a line of capitals, cached: a text in capitals has every word in one.
+
+    def scripts(self, word: str) -> tuple[bool, bool]:
+        """Whether the word holds Latin letters, and whether it holds Cyrillic ones."""
+        facts = self._scripts.get(word)
+        if facts is None:
+            facts = (bool(LATIN.search(word)), bool(CYRILLIC.search(word)))
+            self._remember(self._scripts, word, facts)
+        return facts
+
+    def suspect(self, word: str) -> bool:
+        """Cached ``is_suspect``."""
+        verdict = self._suspects.get(word)
+        if verdict is None:
+            verdict = self.is_suspect(word)
+            self._remember(self._suspects, word, verdict)
+        return verdict
+
+    def english_by_table(self, word: str) -> bool:
+        """An English word that no close reading by the table alone makes Russian (cached; see
+        ``reads_as_english_only``, which also asks the lexicon)."""
+        verdict = self._english_by_table.get(word)
+        if verdict is None:
+            verdict = self.reads_as_english(word) and not self.reads_closely(word)
+            self._remember(self._english_by_table, word, verdict)
+        return verdict
+
+    @staticmethod
+    def _remember(cache: dict, word: str, value: object) -> None:
+        if len(cache) >= 200_000:
+            cache.clear()  # a bound on memory for long texts in capitals
+        cache[word] = value
 
     def may_be_anchor(self, word: str) -> bool:
         """Cheap, without the lexicon: the word could be an anchor."""
