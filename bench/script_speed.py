@@ -1,6 +1,6 @@
 """Speed and memory of the `script` stage: on real scan text, and its start-up cost in a fresh process.
 
-    python bench/script_speed.py [--megabytes N]
+    python bench/script_speed.py [--megabytes N] [--capitals]
 
 1. Start-up: a fresh process runs the stage once on the sample scan (a small file with two garbled
    poster captions), as each worker of ``scanclean run -j 2`` does: CPU seconds of that first call,
@@ -13,6 +13,9 @@
    is done. CPU seconds (``time.process_time``), so that other work on a shared machine disturbs
    them less.
 3. Memory: the resident size the stage's lexicon and look-ups add, and the peak of the whole run.
+
+``--capitals`` upper-cases the corpus first, so that every line is a line of capitals to check: the
+stage's worst case (an all-capitals telegram or poster collection), where most words are looked up.
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ def resident_mb() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=float, default=5.0)
+    parser.add_argument("--capitals", action="store_true", help="upper-case the corpus (the worst case)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as cache_folder:
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = bench_pipeline()
     settings = Settings()
     corpus = bench.build_corpus(bench.scan_paragraphs(bench.default_data_dir()), int(args.megabytes * MB))
-    text = before_script(corpus, settings)
+    text = before_script(corpus.upper() if args.capitals else corpus, settings)
     size = len(text.encode("utf-8")) / MB
     resident = resident_mb()
     started = time.process_time()
@@ -118,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.process_time()
     script.run(Document(text), settings)
     warm = time.process_time() - started
-    print(f"bench corpus, {size:.1f} MB after input, encoding and furniture ({len(edits)} edits):")
+    which = ", upper-cased" if args.capitals else ""
+    print(f"bench corpus{which}, {size:.1f} MB after input, encoding and furniture ({len(edits)} edits):")
     print(f"  first run (lexicon from the cache, every look-up new): {cold:.2f} s, {size / cold:.1f} MB/s")
     print(f"  second run (look-ups warm): {warm:.2f} s, {size / warm:.1f} MB/s")
     print(f"  resident size the stage added: {grown:+.0f} MB ({grown / size:.1f}x the text)")

@@ -30,7 +30,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import iuliia
@@ -54,7 +54,18 @@ RECOGNISED_SCHEMES = (iuliia.BGN_PCGN, iuliia.GOST_779, iuliia.ALA_LC)
 WORD_CHARACTER = r"[\p{L}\d|]"
 CYRILLIC = regex.compile(r"\p{Cyrillic}")
 LATIN = regex.compile(r"\p{Latin}")
-MIXED_SCRIPT_WORD = regex.compile(r"\p{L}*(?:\p{Latin}\p{L}*\p{Cyrillic}|\p{Cyrillic}\p{L}*\p{Latin})\p{L}*")
+# A letter of one script next to one of the other, letters of other scripts between allowed: every word
+# that mixes Latin and Cyrillic has one. The scan stops only at letters of the script it starts from, the
+# rarer one in the text, so it costs about one fast search.
+MIXED_SCRIPT_PAIR = {
+    script: regex.compile(
+        rf"\p{{{script}}}(?:[^\P{{L}}\p{{Latin}}\p{{Cyrillic}}]*+\p{{{other}}}"
+        rf"|(?<=\p{{{other}}}[^\P{{L}}\p{{Latin}}\p{{Cyrillic}}]*\p{{{script}}}))"
+    )
+    for script, other in (("Cyrillic", "Latin"), ("Latin", "Cyrillic"))
+}
+LETTERS = regex.compile(r"\p{L}*")
+LETTERS_BEFORE = regex.compile(r"(?r)\p{L}*")
 # Roman numerals of two letters or more (one letter may well be a Russian word: C for С, V for У).
 ROMAN_NUMERAL = regex.compile(r"(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 RUSSIAN_WORDS = regex.compile(r"(?m)^[а-яё]+$")
@@ -120,6 +131,11 @@ class ReadingModel:
         # Cyrillic letters a reading may leave out at no Latin character (the soft sign in a transliteration).
         self.silent = silent or {}
         self.longest = max(map(len, self.readings), default=1)
+        # Each reading as the options it gives at a position: (Cyrillic letter, length, cost).
+        self._options = {
+            latin: tuple((letter, len(latin), cost) for letter, cost in pairs)
+            for latin, pairs in self.readings.items()
+        }
         self.lookalikes = frozenset("".join(self.readings))
 
     @classmethod
@@ -178,10 +194,13 @@ class ReadingModel:
         generic edits or by the table alone)."""
         rest = [0.0] * (len(latin) + 1)
         edit = min(self.insert, self.substitute) if generic else math.inf
+        options = self.options(latin)
         for i in range(len(latin) - 1, -1, -1):
-            rest[i] = min(
-                [edit + rest[i + 1]] + [cost + rest[i + length] for _, length, cost in self.options(latin)[i]]
-            )
+            least = edit + rest[i + 1]
+            for _, length, cost in options[i]:
+                if cost + rest[i + length] < least:
+                    least = cost + rest[i + length]
+            rest[i] = least
         return tuple(rest)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - a model lives for the process, per rules setting
@@ -189,16 +208,19 @@ class ReadingModel:
         """For each position of a Latin word: the Cyrillic letters a reading starting there stands for,
         with the reading's length and cost, cheapest first (a Cyrillic letter stands for itself)."""
         options = []
-        for i in range(len(latin)):
-            here = []
-            if CYRILLIC.match(latin[i]):
-                here.append((latin[i].lower(), 1, 0.0))
-            for length in range(1, min(self.longest, len(latin) - i) + 1):
-                here.extend(
-                    (letter, length, cost) for letter, cost in self.readings.get(latin[i : i + length], ())
-                )
-            options.append(tuple(sorted(here, key=lambda option: option[2])))
+        cyrillic = {match.start() for match in CYRILLIC.finditer(latin)}
+        by_reading, longest, size = self._options, self.longest, len(latin)
+        for i in range(size):
+            here = [(latin[i].lower(), 1, 0.0)] if i in cyrillic else []
+            for length in range(1, min(longest, size - i) + 1):
+                here += by_reading.get(latin[i : i + length], ())
+            here.sort(key=_cost_of_option)
+            options.append(tuple(here))
         return tuple(options)
+
+
+def _cost_of_option(option: tuple[str, int, float]) -> float:
+    return option[2]
 
 
 class RussianLexicon:
@@ -320,38 +342,53 @@ class RussianLexicon:
         settled: dict[tuple[int, str], int] = {}
         found: dict[str, float] = {}
         ceiling = limit
+        unsettled = max_edits + 1
         while heap and steps:
             rank, cost, at, prefix, edits = pop(heap)
             if rank > ceiling:
                 break
-            if settled.get((at, prefix), max_edits + 1) <= edits:
+            state = (at, prefix)
+            if settled.get(state, unsettled) <= edits:
                 continue  # reached before, as cheaply and with no fewer edits left
-            settled[at, prefix] = edits
+            settled[state] = edits
             steps -= 1
-            following = following_cache.get(prefix)
-            if following is None:
-                following = self.following(prefix)
             if at == end and prefix not in found and prefix in self:
                 found[prefix] = round(cost, 4)
                 ceiling = min(ceiling, cost + window)
+            more_edits = edits < max_edits
+            if at == end and not more_edits and not silent:
+                continue  # nothing left to read or add
+            following = following_cache.get(prefix)
+            if following is None:
+                following = self.following(prefix)
             if at < end:
                 for letter, length, step in options[at]:
-                    if letter in following and cost + step + rest[at + length] <= ceiling:
+                    if letter in following:
                         new = cost + step
-                        push(heap, (new + rest[at + length], new, at + length, prefix + letter, edits))
+                        new_rank = new + rest[at + length]
+                        if new_rank <= ceiling:
+                            push(heap, (new_rank, new, at + length, prefix + letter, edits))
             for letter, step in silent.items():
                 if letter in following and rank + step <= ceiling:
                     push(heap, (rank + step, cost + step, at, prefix + letter, edits))
-            if edits < max_edits:
-                if at < end and cost + insert + rest[at + 1] <= ceiling:
-                    push(heap, (cost + insert + rest[at + 1], cost + insert, at + 1, prefix, edits + 1))
-                if rank + delete <= ceiling:
+            if more_edits:
+                more = edits + 1
+                if at < end:
+                    new = cost + insert
+                    new_rank = new + rest[at + 1]
+                    if new_rank <= ceiling:
+                        push(heap, (new_rank, new, at + 1, prefix, more))
+                new_rank = rank + delete
+                if new_rank <= ceiling:
+                    new = cost + delete
                     for letter in following:
-                        push(heap, (rank + delete, cost + delete, at, prefix + letter, edits + 1))
-                if at < end and cost + substitute + rest[at + 1] <= ceiling:
+                        push(heap, (new_rank, new, at, prefix + letter, more))
+                if at < end:
                     new = cost + substitute
-                    for letter in following:
-                        push(heap, (new + rest[at + 1], new, at + 1, prefix + letter, edits + 1))
+                    new_rank = new + rest[at + 1]
+                    if new_rank <= ceiling:
+                        for letter in following:
+                            push(heap, (new_rank, new, at + 1, prefix + letter, more))
         return found
 
 
@@ -426,6 +463,27 @@ def transliteration_model() -> ReadingModel:
     return ReadingModel.from_transliterations(RECOGNISED_SCHEMES)
 
 
+def mixed_script_words(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of the words (runs of letters) that mix Latin and Cyrillic letters, in text order.
+
+    A scan for a letter of the text's rarer script next to one of the other finds each such word; a
+    pattern for the whole word would try every letter of every word as a start, each a search of the rest
+    of its word.
+
+    >>> text = "Мocква and Coветская, not Москва"
+    >>> [text[start:end] for start, end in mixed_script_words(text)]
+    ['Мocква', 'Coветская']
+    """
+    sample = text[:4096]
+    rarer = "Cyrillic" if len(CYRILLIC.findall(sample)) <= len(LATIN.findall(sample)) else "Latin"
+    pattern = MIXED_SCRIPT_PAIR[rarer]
+    position = 0
+    while pair := pattern.search(text, position):
+        start = LETTERS_BEFORE.match(text, 0, pair.start()).start()
+        position = LETTERS.match(text, pair.end()).end()
+        yield start, position
+
+
 def _same_stem(first: str, second: str) -> bool:
     """Two forms of one word, as far as a reading goes: they differ only in their last two letters.
 
@@ -464,8 +522,11 @@ class ScriptRestorer:
         self.min_lookalike_share = line.number("min_lookalike_share", low=0, high=1)
         lowercase = regex.escape(line.text("lowercase_in_capitals"))
         # A line of capitals: two capitals in a row somewhere, no lowercase letter but the allowed few.
+        # (The lowercase test first, possessive: a line of prose fails at its first lowercase letter.)
         self.capital_line = regex.compile(
-            rf"(?m)^(?=[^\n]*\p{{Lu}}\p{{Lu}})(?:[^\n\p{{Ll}}]|[{lowercase}])+$" if lowercase else r"(?!)"
+            rf"(?m)^[^\n\p{{Ll}}]*+(?:[{lowercase}][^\n\p{{Ll}}]*+)*+$(?<=\p{{Lu}}\p{{Lu}}[^\n]*)"
+            if lowercase
+            else r"(?!)"
         )
         self.token = word_pattern(self.model)
         self.frequency_weight = word.number("frequency_weight", low=0)
@@ -505,8 +566,11 @@ class ScriptRestorer:
         self._close_readings: dict[tuple[str, bool], tuple[Reading, ...]] = {}
         self._verdicts: dict[str, tuple[tuple[Reading, ...], bool, float]] = {}
         self._english: dict[str, bool] = {}
+        self._scripts: dict[str, tuple[bool, bool]] = {}
+        self._suspects: dict[str, bool] = {}
+        self._english_by_table: dict[str, bool] = {}
 
-    @property
+    @cached_property
     def lexicon(self) -> RussianLexicon:
         """The Russian lexicon, loaded on first use (only when a line reads as Russian somewhere)."""
         cache = lexicon_cache_folder() if self.lexicon_cache else None
@@ -702,33 +766,71 @@ class ScriptRestorer:
         """
         number, counted = 0, 0
         for line in self.capital_line.finditer(text):
-            # Square brackets hold editors' notes and this stage's own transliterations: left alone.
-            notes = [match.span() for match in BRACKETED.finditer(line.group())]
-            tokens = [
-                (match.start(), match.group())
-                for match in self.token.finditer(line.group())
-                if not any(start <= match.start() < end for start, end in notes)
-            ]
+            content = line.group()
+            tokens = [(match.start(), match.group()) for match in self.token.finditer(content)]
+            if "[" in content:
+                # Square brackets hold editors' notes and this stage's own transliterations: left alone.
+                notes = [match.span() for match in BRACKETED.finditer(content)]
+                tokens = [
+                    (offset, word)
+                    for offset, word in tokens
+                    if not any(start <= offset < end for start, end in notes)
+                ]
+            scripts = [self.scripts(word) for _, word in tokens]
             latin = [
                 (line.start() + offset, word)
-                for offset, word in tokens
-                if LATIN.search(word) and not CYRILLIC.search(word)
+                for (offset, word), (has_latin, has_cyrillic) in zip(tokens, scripts, strict=True)
+                if has_latin and not has_cyrillic
             ]
-            if not any(self.is_suspect(word) for _, word in latin):
+            if not any(self.suspect(word) for _, word in latin):
                 continue
             words = [(start, word) for start, word in latin if not ROMAN_NUMERAL.fullmatch(word)]
-            cyrillic_letters = sum(len(word) for _, word in tokens if CYRILLIC.search(word))
-            total = cyrillic_letters + sum(len(word) for _, word in words)
-            # English words that no close reading makes Russian words (see reads_as_english_only).
-            english = sum(
-                len(word) for _, word in words if self.reads_as_english(word) and not self.reads_closely(word)
+            cyrillic_letters = sum(
+                len(word)
+                for (_, word), (_, has_cyrillic) in zip(tokens, scripts, strict=True)
+                if has_cyrillic
             )
+            total = cyrillic_letters + sum(len(word) for _, word in words)
+            english = sum(len(word) for _, word in words if self.english_by_table(word))
             if english > self.max_english_share * total:
                 continue
             number += text.count("\n", counted, line.start())
             counted = line.start()
             anchored = cyrillic_letters > 0 or self.has_anchor(words)
             yield number, SuspectLine(words, cyrillic_letters, anchored)
+
+    # Cheap facts about a word of a line of capitals, cached: a text in capitals has every word in one.
+
+    def scripts(self, word: str) -> tuple[bool, bool]:
+        """Whether the word holds Latin letters, and whether it holds Cyrillic ones."""
+        facts = self._scripts.get(word)
+        if facts is None:
+            facts = (bool(LATIN.search(word)), bool(CYRILLIC.search(word)))
+            self._remember(self._scripts, word, facts)
+        return facts
+
+    def suspect(self, word: str) -> bool:
+        """Cached ``is_suspect``."""
+        verdict = self._suspects.get(word)
+        if verdict is None:
+            verdict = self.is_suspect(word)
+            self._remember(self._suspects, word, verdict)
+        return verdict
+
+    def english_by_table(self, word: str) -> bool:
+        """An English word that no close reading by the table alone makes Russian (cached; see
+        ``reads_as_english_only``, which also asks the lexicon)."""
+        verdict = self._english_by_table.get(word)
+        if verdict is None:
+            verdict = self.reads_as_english(word) and not self.reads_closely(word)
+            self._remember(self._english_by_table, word, verdict)
+        return verdict
+
+    @staticmethod
+    def _remember(cache: dict, word: str, value: object) -> None:
+        if len(cache) >= 200_000:
+            cache.clear()  # a bound on memory for long texts in capitals
+        cache[word] = value
 
     def may_be_anchor(self, word: str) -> bool:
         """Cheap, without the lexicon: the word could be an anchor."""
@@ -859,10 +961,10 @@ class ScriptRestorer:
 
     def mend_mixed_words(self, text: str) -> Iterator[Edit]:
         """Words that mix Latin and Cyrillic letters, mended to one script."""
-        if not CYRILLIC.search(text) or not MIXED_SCRIPT_WORD.search(text):
+        if not CYRILLIC.search(text):
             return
-        for match in MIXED_SCRIPT_WORD.finditer(text):
-            edit = self.mend_mixed_word(text, match.start(), match.group())
+        for start, end in mixed_script_words(text):
+            edit = self.mend_mixed_word(text, start, text[start:end])
             if edit is not None:
                 yield edit
 

@@ -87,15 +87,14 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     rules = compile_rules(settings.rules_dir, settings.overrides)
     text = document.text
     code = code_line_spans(text, rules)
-    # Quote edits touch quote marks only; a dash takes the spaces around it, so spaces there are its own.
-    edits = quote_edits(text, rules, code) + drop_overlapping(
-        dash_edits(text, rules), space_edits(text, rules)
-    )
-    edits.extend(garble_suggestions(text, rules))
-    if not code:
-        return edits
-    bounds = _bounds(code)
-    return [edit for edit in edits if not _inside(bounds, edit.start, edit.end)]
+    # Quote edits touch quote marks only (those on code lines are left out already); a dash takes the
+    # spaces around it, so spaces there are its own.
+    others = drop_overlapping(dash_edits(text, rules), space_edits(text, rules))
+    others.extend(garble_suggestions(text, rules))
+    if code:
+        bounds = _bounds(code)
+        others = [edit for edit in others if not _inside(bounds, edit.start, edit.end)]
+    return quote_edits(text, rules, code) + others
 
 
 @lru_cache(maxsize=16)
