@@ -451,13 +451,9 @@ def _join(gap: _Gap, confidence: float, rules: ReflowRules, spellings: DocumentS
         note = _notes(where, "soft hyphen")
         return Edit(before.end - 1, after.body_start, "", "dehyphenate", confidence, note=note)
     if gap.ending == "hyphen" and b[0].isalpha():
-        halves = _trailing_letters(a[:-1]), _leading_letters(b)
-        decision = spellings.decisions.get(halves)
-        if decision is None:
-            decision = spellings.decisions[halves] = dehyphenate_line_end(
-                *halves, spellings, rules.dehyphenate
-            )
-        keep, certainty, reason = decision
+        keep, certainty, reason = spellings.decide(
+            _trailing_letters(a[:-1]), _leading_letters(b), rules.dehyphenate
+        )
         rule = "keep-compound-hyphen" if keep else "dehyphenate"
         note = _notes(where, reason)
         return Edit(
@@ -493,10 +489,7 @@ def dehyphenate_inside_lines(
     edits = []
     for match in _BROKEN_INSIDE_LINE.finditer(text):
         left, right = match.group(1), match.group(3)
-        decision = spellings.decisions.get((left, right))
-        if decision is None:
-            decision = spellings.decisions[left, right] = dehyphenate_line_end(left, right, spellings, rules)
-        keep, certainty, reason = decision
+        keep, certainty, reason = spellings.decide(left, right, rules)
         if not keep:
             edits.append(
                 Edit(match.end(1), match.start(3), "", "dehyphenate-inside-line", certainty, note=reason)
@@ -536,7 +529,14 @@ class DocumentSpellings:
         self._compounds: Counter[str] | None = None
         self._lookups = lookups
         # Decisions made so far, by the two halves: a word broken the same way is decided once.
-        self.decisions: dict[tuple[str, str], tuple[bool, float, str]] = {}
+        self._decisions: dict[tuple[str, str], tuple[bool, float, str]] = {}
+
+    def decide(self, left: str, right: str, rules: DehyphenationRules) -> tuple[bool, float, str]:
+        """``dehyphenate_line_end`` for the two halves, made once a document."""
+        decision = self._decisions.get((left, right))
+        if decision is None:
+            decision = self._decisions[left, right] = dehyphenate_line_end(left, right, self, rules)
+        return decision
 
     @property
     def lower(self) -> str:
