@@ -383,7 +383,7 @@ class WordRepairer:
         self, token: str, name_context: bool, before: str, after: str, initial: bool = False
     ) -> Verdict | None:
         """The verdict on a token between two words (lower case, or ""), or None to leave it; ``initial``:
-        the token begins a sentence, where a capital says nothing of a name."""
+        the token begins a sentence or a line, where a capital says nothing of a name."""
         case = _case_class(token)
         scores = self.candidate_scores(token, name_context)
         if not scores:
@@ -716,7 +716,8 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         if _split_at_line_end(text, start, end):
             continue
         # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
-        initial = token[0].isupper() and _sentence_start(text, start)
+        # A capital at a sentence's or a line's start says nothing of a name (`Tho` there is `The`).
+        initial = token[0].isupper() and (_sentence_start(text, start) or text[start - 1 : start] == "\n")
         key = (token, _name_context(text, start, end), *_adjacent_words(text, start, end), initial)
         if key in verdicts:
             verdict = verdicts[key]
