@@ -447,10 +447,9 @@ class WordRepairer:
         lower = token.lower()
         frequency = self.lexicon.zipf.get(lower, 0.0)
         prior = max(frequency, self.prior_of_case[case])
+        # A capital mid-sentence marks a name (`Miike`); at a sentence's or a line's start it says nothing.
         if frequency and (case == "upper" or (case == "capitalised" and not initial)):
-            prior += (
-                self.name_bonus
-            )  # a capital mid-sentence marks a name (`Miike`); at a sentence's start, not
+            prior += self.name_bonus
         # The document's own use is evidence for a word no lexicon knows or knows as rare (a name, a term,
         # an old spelling: `hee`); a misreading that is a common word (`tho`) recurs as often as the
         # confusion does.
@@ -777,7 +776,7 @@ def same_spelling_of_old(token: str, best: str) -> bool:
     >>> [same_spelling_of_old(a, b) for a, b in [("hee", "he"), ("betweene", "between"), ("tbe", "the")]]
     [True, True, False]
     """
-    return _old_print_key(token) == _old_print_key(best) or _old_print_key(token) == _old_print_key(best[:-1])
+    return _old_print_key(token) in (_old_print_key(best), _old_print_key(best[:-1]))
 
 
 def _old_print_key(word: str) -> str:
