@@ -101,6 +101,8 @@ class Channel:
             for run in differing_runs(ocr, truth):
                 run_cost = self._run_costs.get(run)
                 if run_cost is None:
+                    if len(self._run_costs) >= _CACHE_LIMIT:
+                        self._run_costs.clear()
                     run_cost = self._run_costs[run] = self._align(*run)
                 cost += run_cost
             # A letter read twice is told by its neighbour, which the run may not hold.
