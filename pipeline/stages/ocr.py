@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
-import wordfreq
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
-from pipeline.core.lexicon import user_words, zipf
+from pipeline.core.lexicon import common_zipf, user_words, word_frequencies, zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
 from pipeline.core.word_pairs import WordPairs, english_word_pairs
@@ -190,45 +189,64 @@ class Lexicon:
         near_words: int,
         per_key: int,
     ) -> None:
-        # "best" is the large list for English, and the one core.lexicon reads: one copy in memory.
-        frequencies = wordfreq.get_frequency_dict("en", wordlist="best")
-        self.zipf = {
-            word: value
-            for word, frequency in frequencies.items()
-            if (value := math.log10(frequency) + 9) >= min_zipf and word.isalpha()
-        }
+        # One float a frequency band (a few hundred), not one a word; the words are the strings of
+        # core.lexicon's English table, not copies.
+        english = word_frequencies("en")
+        band_zipfs: dict[int, float] = {}
+        self.zipf: dict[str, float] = {}
+        for word, band in english.bands.items():
+            value = band_zipfs.get(band)
+            if value is None:
+                value = band_zipfs[band] = math.log10(english.band_frequency(band)) + 9
+            if value >= min_zipf and word.isalpha():
+                self.zipf[word] = value
         self.trusted = frozenset(word for word, value in self.zipf.items() if value >= trusted_zipf)
         self._shape_table = str.maketrans({char: group[0] for group in classes for char in group})
         ranked = sorted(self.zipf, key=self.zipf.__getitem__, reverse=True)
-        self._by_shape: dict[str, list[str]] = {}
         # Each key keeps its most frequent words only: a short key (`ihe`) fits hundreds of rare words.
+        self._by_shape: dict[str, str | tuple[str, ...]] = {}
         for word in ranked[:shape_words]:
-            words = self._by_shape.setdefault(self.shape_key(word), [])
-            if len(words) < per_key:
-                words.append(word)
-        self._by_shape_less_one: dict[str, list[str]] = {}
+            _add_to_index(self._by_shape, self.shape_key(word), word, per_key)
+        self._by_shape_less_one: dict[str, str | tuple[str, ...]] = {}
         for word in ranked[:near_words]:
             for key in _less_one(self.shape_key(word)):
-                words = self._by_shape_less_one.setdefault(key, [])
-                if len(words) < per_key:
-                    words.append(word)
+                _add_to_index(self._by_shape_less_one, key, word, per_key)
 
     def shape_key(self, word: str) -> str:
         """The word in lower case with each letter replaced by its shape class's first letter."""
         return word.lower().translate(self._shape_table)
 
-    def same_shape(self, word: str) -> list[str]:
-        """Indexed words with the shape key of ``word``."""
-        return self._by_shape.get(self.shape_key(word), [])
+    def same_shape(self, word: str) -> tuple[str, ...]:
+        """Indexed words with the shape key of ``word``, the most frequent first."""
+        return _indexed(self._by_shape, self.shape_key(word))
 
     def near(self, word: str) -> set[str]:
         """Indexed words whose shape key is that of ``word``, or one letter away from it."""
         key = self.shape_key(word)
-        found = set(self._by_shape.get(key, ()))
+        found = set(_indexed(self._by_shape, key))
         for variant in _less_one(key):
-            found.update(self._by_shape.get(variant, ()))
-            found.update(self._by_shape_less_one.get(variant, ()))
+            found.update(_indexed(self._by_shape, variant))
+            found.update(_indexed(self._by_shape_less_one, variant))
         return found
+
+
+def _add_to_index(index: dict[str, str | tuple[str, ...]], key: str, word: str, per_key: int) -> None:
+    """Add a word under a key of an index that holds a key's one word as the word itself, several as a
+    tuple: most keys hold one word, and a list for each would take more memory than the words (the
+    strings are the lexicon's)."""
+    words = index.get(key)
+    if words is None:
+        index[key] = word
+    elif isinstance(words, str):
+        index[key] = (words, word) if per_key > 1 else words
+    elif len(words) < per_key:
+        index[key] = (*words, word)
+
+
+def _indexed(index: dict[str, str | tuple[str, ...]], key: str) -> tuple[str, ...]:
+    """The words a compact index holds under ``key``, the most frequent first."""
+    words = index.get(key, ())
+    return (words,) if isinstance(words, str) else words
 
 
 def _less_one(word: str) -> set[str]:
@@ -421,8 +439,8 @@ class WordRepairer:
         floor = self.other_language_zipf
         others = [word for word in neighbours if word]
         return any(
-            zipf(token.lower(), language) >= floor
-            and any(zipf(word, language) >= max(floor, zipf(word)) for word in others)
+            common_zipf(token.lower(), language, floor) >= floor
+            and any(common_zipf(word, language, floor) >= max(floor, zipf(word)) for word in others)
             for language in self.other_languages
         )
 
