@@ -44,6 +44,14 @@ def clean(text: str, **settings: Any) -> Result:
 
 def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
     """Decode a file's bytes and clean them; ``InputError`` says why a file cannot be cleaned."""
+    document, source_sha256 = read_document(data, name, settings)
+    del data  # freed now where the caller keeps no reference (``batch.clean_file``)
+    return clean_document(document, settings, source=name, source_sha256=source_sha256)
+
+
+def read_document(data: bytes, name: str, settings: Settings) -> tuple[Document, str]:
+    """A file's bytes decoded into a document, and their sha256: a caller that drops the bytes then
+    does not hold them while the document is cleaned."""
     limit = settings.rules("pipeline").number("max_input_mb", low=0)
     if len(data) > limit * 1_000_000:
         raise InputError(
@@ -53,7 +61,7 @@ def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
     decoded = decode(data, name, DecodingRules.from_table(settings.rules("encoding")))
     document = Document(decoded.text, name)
     document.facts["decoding"] = decoded.describe()
-    return clean_document(document, settings, source=name, source_sha256=hashlib.sha256(data).hexdigest())
+    return document, hashlib.sha256(data).hexdigest()
 
 
 def clean_document(

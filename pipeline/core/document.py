@@ -20,7 +20,7 @@ from hashlib import sha1
 from operator import attrgetter
 from typing import Any
 
-from pipeline.core.edits import Change, Edit, splice
+from pipeline.core.edits import Change, Edit, splice_parts
 from pipeline.core.errors import StageError
 
 PAGE_BREAK = "\f"
@@ -326,7 +326,13 @@ class Document:
                 )
             )
         if applied_spans:
-            self.text = splice(text, ((start, end, after) for start, end, _, _, after in applied_spans))
+            parts = splice_parts(text, ((start, end, after) for start, end, _, _, after in applied_spans))
+            # The old text goes before the new one is joined (unless it is the raw text): a large scan is
+            # then held twice at the peak, not three times.
+            del text
+            self.text = ""
+            self.text = "".join(parts)
+            del parts
             self._map.replace_spans(
                 (start, end, raw_start, raw_end, len(after))
                 for start, end, raw_start, raw_end, after in applied_spans

@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
+from pipeline.core.large_text import count_matches
 from pipeline.core.lexicon import common_zipf, user_words, word_frequencies, zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
@@ -674,7 +675,7 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
     >>> [(e.replacement, e.applied) for e in repair_words("tbe end", Settings().rules("ocr"), frozenset())]
     [('the', True)]
     """
-    counts = Counter(TOKEN.findall(text))
+    counts = count_matches(TOKEN, text)
     repairer = WordRepairer(rules, counts, extra_words)
     unknown = {token for token in counts if not repairer.known(token)}
     suspects = {token for token in unknown if repairer.worth_judging(token)}
