@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,8 @@ class Result:
     """What cleaning gives: the cleaned text, every change made or suggested, and the log header."""
 
     text: str
-    changes: tuple[Change, ...]
+    # Read as Change objects one at a time (``core.change_store``): a large scan has half a million.
+    changes: Sequence[Change]
     header: dict[str, Any]
 
     def changelog(self) -> str:
@@ -83,7 +84,7 @@ def clean_document(
         page_starts=document.page_starts(),
         **document.facts,
     )
-    return Result(document.text, tuple(document.located_changes()), head)
+    return Result(document.text, document.located_changes(), head)
 
 
 def final_newline(text: str) -> Edit:
