@@ -39,11 +39,13 @@ class WordFrequencies:
     [True, True, True, True]
     """
 
-    __slots__ = ("_band_zipfs", "_jieba", "_tokenised", "bands", "language")
+    __slots__ = ("_band_zipfs", "_jieba", "_tokenised", "bands", "built_from", "language")
 
-    def __init__(self, language: str, bands: dict[str, int]) -> None:
+    def __init__(self, language: str, bands: dict[str, int], built_from: object = None) -> None:
         self.language = language
         self.bands = bands
+        # What the table was built from: part of the key of anything cached that is built from it.
+        self.built_from = built_from
         self._jieba = wordfreq.get_language_info(language)["tokenizer"] == "jieba"
         self._band_zipfs: dict[int, float] = {}
         self._tokenised: dict[str, float] = {}
@@ -119,7 +121,8 @@ def word_frequencies(language: str, min_zipf: float = 0.0) -> WordFrequencies:
         return bands
 
     built_from = (_TABLE_FORMAT, language, last_band, source_stamp(source))
-    return WordFrequencies(language, load_or_build(f"words-{language}", built_from, build, cache_folder()))
+    bands = load_or_build(f"words-{language}", built_from, build, cache_folder())
+    return WordFrequencies(language, bands, built_from)
 
 
 def zipf(word: str, language: str = "en") -> float:

@@ -13,6 +13,7 @@ split at a line end are left as the author wrote them.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ from functools import lru_cache
 import regex
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.core.disk_cache import cache_folder, load_or_build
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.large_text import count_matches
@@ -204,14 +206,35 @@ class Lexicon:
         self.trusted = frozenset(word for word, value in self.zipf.items() if value >= trusted_zipf)
         self._shape_table = str.maketrans({char: group[0] for group in classes for char in group})
         ranked = sorted(self.zipf, key=self.zipf.__getitem__, reverse=True)
-        # Each key keeps its most frequent words only: a short key (`ihe`) fits hundreds of rare words.
-        self._by_shape: dict[str, str | tuple[str, ...]] = {}
-        for word in ranked[:shape_words]:
-            _add_to_index(self._by_shape, self.shape_key(word), word, per_key)
-        self._by_shape_less_one: dict[str, str | tuple[str, ...]] = {}
-        for word in ranked[:near_words]:
-            for key in _less_one(self.shape_key(word)):
-                _add_to_index(self._by_shape_less_one, key, word, per_key)
+        # The indexes hold words by their rank, and are kept on disk between runs: building them takes
+        # seconds, which a run with -j spends before its workers start.
+        built_from = (_INDEX_FORMAT, english.built_from, min_zipf, classes, shape_words, near_words, per_key)
+        by_shape, by_shape_less_one = load_or_build(
+            "ocr-shape-index",
+            built_from,
+            lambda: self._rank_indexes(ranked, shape_words, near_words, per_key),
+            cache_folder(),
+        )
+        self._by_shape = _words_by_rank(*by_shape, ranked)
+        self._by_shape_less_one = _words_by_rank(*by_shape_less_one, ranked)
+
+    def _rank_indexes(
+        self, ranked: list[str], shape_words: int, near_words: int, per_key: int
+    ) -> tuple[_RankIndex, _RankIndex]:
+        """The two indexes, each key with the ranks of its words (at most ``per_key``, most frequent
+        first): a short key (`ihe`) fits hundreds of rare words."""
+        by_shape: dict[str, list[int]] = {}
+        for rank in range(min(shape_words, len(ranked))):
+            words = by_shape.setdefault(self.shape_key(ranked[rank]), [])
+            if len(words) < per_key:
+                words.append(rank)
+        by_shape_less_one: dict[str, list[int]] = {}
+        for rank in range(min(near_words, len(ranked))):
+            for key in _less_one(self.shape_key(ranked[rank])):
+                words = by_shape_less_one.setdefault(key, [])
+                if len(words) < per_key:
+                    words.append(rank)
+        return _flat(by_shape), _flat(by_shape_less_one)
 
     def shape_key(self, word: str) -> str:
         """The word in lower case with each letter replaced by its shape class's first letter."""
@@ -231,17 +254,37 @@ class Lexicon:
         return found
 
 
-def _add_to_index(index: dict[str, str | tuple[str, ...]], key: str, word: str, per_key: int) -> None:
-    """Add a word under a key of an index that holds a key's one word as the word itself, several as a
-    tuple: most keys hold one word, and a list for each would take more memory than the words (the
-    strings are the lexicon's)."""
-    words = index.get(key)
-    if words is None:
-        index[key] = word
-    elif isinstance(words, str):
-        index[key] = (words, word) if per_key > 1 else words
-    elif len(words) < per_key:
-        index[key] = (*words, word)
+# An index of ranks, flat: its keys, how many words each holds (array "I" bytes), their ranks (the same).
+_RankIndex = tuple[list[str], bytes, bytes]
+
+
+def _flat(index: dict[str, list[int]]) -> _RankIndex:
+    """An index of ranks as three flat values, which read back from disk fast and small."""
+    return (
+        list(index),
+        array("I", map(len, index.values())).tobytes(),
+        array("I", [rank for ranks in index.values() for rank in ranks]).tobytes(),
+    )
+
+
+def _words_by_rank(
+    keys: list[str], counts: bytes, ranks: bytes, ranked: list[str]
+) -> dict[str, str | tuple[str, ...]]:
+    """A flat index of ranks as one of words: a key's one word as the word itself, several as a tuple
+    (most keys hold one word, and a list for each would take more memory than the words, which are the
+    lexicon's own strings)."""
+    sizes, positions = array("I"), array("I")
+    sizes.frombytes(counts)
+    positions.frombytes(ranks)
+    index: dict[str, str | tuple[str, ...]] = {}
+    at = 0
+    for key, size in zip(keys, sizes, strict=True):
+        if size == 1:
+            index[key] = ranked[positions[at]]
+        else:
+            index[key] = tuple([ranked[rank] for rank in positions[at : at + size]])
+        at += size
+    return index
 
 
 def _indexed(index: dict[str, str | tuple[str, ...]], key: str) -> tuple[str, ...]:
@@ -257,6 +300,10 @@ def _less_one(word: str) -> set[str]:
     ['ab', 'abc', 'ac', 'bc']
     """
     return {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}
+
+
+# Bumped whenever the way the shape indexes are built changes, so that cached ones are built again.
+_INDEX_FORMAT = 2
 
 
 @lru_cache(maxsize=4)
