@@ -26,8 +26,6 @@ _PAIRS_FILE = "frequency_bigramdictionary_en_243_342.txt"
 _CALIBRATION_WORDS = 50
 # Bumped whenever the way the table is built changes, so that a cached one is built again.
 _TABLE_FORMAT = 1
-# Associations worked out are kept, up to this many pairs.
-_CACHE_LIMIT = 200_000
 
 
 class WordPairs:
@@ -44,29 +42,20 @@ class WordPairs:
         self._log_cutoff = log_cutoff
         self._english = word_frequencies("en")
         self._log_frequency: dict[int, float] = {}  # by wordfreq's band: a few hundred
-        self._associations: dict[str, float] = {}
 
     def association(self, first: str, second: str) -> float:
         """log10(count / expected count) of ``first second`` (lower case); 0 where nothing is known.
 
         A pair missing from the list was seen fewer times than the list's cutoff: that says something
-        only where chance alone would have it seen more often.
+        only where chance alone would have it seen more often. Not kept once worked out: a few dict
+        look-ups, where a cache of them took 20 MB.
         """
-        key = f"{first} {second}"
-        found = self._associations.get(key)
-        if found is None:
-            if len(self._associations) >= _CACHE_LIMIT:
-                self._associations.clear()  # a bound on memory for corpora of millions of word pairs
-            found = self._associations[key] = self._association(first, second, key)
-        return found
-
-    def _association(self, first: str, second: str, key: str) -> float:
         first_frequency = self._frequency(first)
         second_frequency = self._frequency(second)
         if first_frequency is None or second_frequency is None:
             return 0.0
         expected = self._log_total + first_frequency + second_frequency
-        observed = self._counts.get(key)
+        observed = self._counts.get(f"{first} {second}")
         if observed is not None:
             return observed - expected
         return min(0.0, self._log_cutoff - expected)
