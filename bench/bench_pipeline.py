@@ -8,6 +8,7 @@ to beat, because the machine is shared and only figures taken side by side compa
     python bench/bench_pipeline.py                 # the full run: 50 MB corpus (several minutes)
     python bench/bench_pipeline.py --size 2        # a quick look while developing
     python bench/bench_pipeline.py --json out.json # also write the figures as JSON
+    python bench/bench_pipeline.py --only memory,scaling   # some parts only (see --help)
 
 Times on one core are CPU seconds of this process (``time.process_time``), so that the other work on a
 shared machine disturbs them less; the ``-j`` comparison is wall-clock time, with CPU seconds beside it.
@@ -338,6 +339,62 @@ def _cpu_seconds() -> float:
     return children.ru_utime + children.ru_stime
 
 
+def throughput(
+    figures: dict[str, Any], corpus: str, distinct: str, settings: Settings, *, ftfy: bool
+) -> None:
+    """MB/s of each stage, of the whole API and of ftfy on the corpus; of the pipeline on unseen text;
+    and what the core costs a change."""
+    stage_seconds, stage_changes = time_stages(corpus, settings)
+    figures["changes"] = stage_changes
+    clean_seconds = time_clean(corpus, settings)
+    ftfy_seconds = time_ftfy(corpus) if ftfy else None
+    figures["throughput_mb_s"] = {
+        **{
+            name: figures["corpus_bytes"] / MB / max(seconds, 1e-9) for name, seconds in stage_seconds.items()
+        },
+        "clean_bytes (whole API)": figures["corpus_bytes"] / MB / clean_seconds,
+        **({"ftfy.fix_text": figures["corpus_bytes"] / MB / ftfy_seconds} if ftfy_seconds else {}),
+    }
+    print("\nthroughput on one core (MB/s):")
+    for name, rate in figures["throughput_mb_s"].items():
+        changes = f"{stage_changes[name]:>9,} changes" if name in stage_changes else ""
+        print(f"  {name:<26}{rate:12.1f}{changes}")
+    if ftfy_seconds:
+        ratio = ftfy_seconds / clean_seconds
+        figures["pipeline_over_ftfy"] = ratio
+        print(f"  whole pipeline / ftfy: {ratio:.1f}x (must be >= 1, aim 2)")
+
+    figures["fresh"] = fresh_throughput(distinct)
+    fresh = figures["fresh"]
+    print(
+        f"  whole pipeline on {fresh['bytes'] / MB:.1f} MB of text not seen before (every block once, word "
+        f"lists loaded): {fresh['mb_s']:.2f} MB/s"
+        + (
+            f" = {fresh['mb_s'] / figures['throughput_mb_s']['ftfy.fix_text']:.2f}x ftfy"
+            if ftfy_seconds
+            else ""
+        )
+    )
+
+    figures["core_cost"] = core_cost(prefix(corpus, min(figures["corpus_bytes"], 5 * MB)))
+    cost = figures["core_cost"]
+    print(
+        f"  core alone, a change at every line end inside a paragraph ({cost['changes_per_mb']:,.0f} a MB): "
+        f"{cost['microseconds_per_change']:.1f} us a change, {cost['mb_s']:.1f} MB/s"
+    )
+
+
+PARTS = ("throughput", "growth", "memory", "scaling")
+
+
+def _parts(value: str) -> tuple[str, ...]:
+    parts = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"parts are {', '.join(PARTS)}; not {', '.join(unknown) or value!r}")
+    return parts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=float, default=50, help="corpus size in MB (default 50)")
@@ -350,6 +407,12 @@ def main() -> None:
         help="replace reflow by a stand-in that joins every line, for memory and -j with changes to make",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--only",
+        type=_parts,
+        default=PARTS,
+        help=f"run only these parts, comma-separated, of: {','.join(PARTS)} (default: all)",
+    )
     parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fresh-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cli", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -374,44 +437,22 @@ def main() -> None:
     figures: dict[str, Any] = {"corpus_bytes": corpus_bytes, "cpus": os.cpu_count(), "load": os.getloadavg()}
     print(f"corpus: {corpus_bytes / MB:.1f} MB of real scan text; load average {figures['load'][0]:.1f}")
 
-    stage_seconds, stage_changes = time_stages(corpus, settings)
-    figures["changes"] = stage_changes
-    clean_seconds = time_clean(corpus, settings)
-    ftfy_seconds = None if args.no_ftfy else time_ftfy(corpus)
-    figures["throughput_mb_s"] = {
-        **{name: corpus_bytes / MB / max(seconds, 1e-9) for name, seconds in stage_seconds.items()},
-        "clean_bytes (whole API)": corpus_bytes / MB / clean_seconds,
-        **({"ftfy.fix_text": corpus_bytes / MB / ftfy_seconds} if ftfy_seconds else {}),
-    }
-    print("\nthroughput on one core (MB/s):")
-    for name, rate in figures["throughput_mb_s"].items():
-        changes = f"{stage_changes[name]:>9,} changes" if name in stage_changes else ""
-        print(f"  {name:<26}{rate:12.1f}{changes}")
-    if ftfy_seconds:
-        ratio = ftfy_seconds / clean_seconds
-        figures["pipeline_over_ftfy"] = ratio
-        print(f"  whole pipeline / ftfy: {ratio:.1f}x (must be >= 1, aim 2)")
-
     distinct = distinct_text(blocks, size)
-    figures["fresh"] = fresh_throughput(distinct)
-    fresh = figures["fresh"]
-    print(
-        f"  whole pipeline on {fresh['bytes'] / MB:.1f} MB of text not seen before (every block once, word "
-        f"lists loaded): {fresh['mb_s']:.2f} MB/s"
-        + (
-            f" = {fresh['mb_s'] / figures['throughput_mb_s']['ftfy.fix_text']:.2f}x ftfy"
-            if ftfy_seconds
-            else ""
-        )
-    )
+    if "throughput" in args.only:
+        throughput(figures, corpus, distinct, settings, ftfy=not args.no_ftfy)
+    if "growth" in args.only:
+        time_against_size(figures, corpus, settings)
+    if "memory" in args.only:
+        memory(figures, corpus, stand_in=args.stand_in)
+    if "scaling" in args.only:
+        parallel_runs(figures, distinct, args.files, stand_in=args.stand_in)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
-    figures["core_cost"] = core_cost(prefix(corpus, min(corpus_bytes, 5 * MB)))
-    cost = figures["core_cost"]
-    print(
-        f"  core alone, a change at every line end inside a paragraph ({cost['changes_per_mb']:,.0f} a MB): "
-        f"{cost['microseconds_per_change']:.1f} us a change, {cost['mb_s']:.1f} MB/s"
-    )
 
+def time_against_size(figures: dict[str, Any], corpus: str, settings: Settings) -> None:
+    """Seconds of ``clean_bytes`` against size, and the fitted exponent."""
+    corpus_bytes = figures["corpus_bytes"]
     sizes = [s for s in (1_000, 10_000, 100_000, MB, 10 * MB, 50 * MB) if s <= corpus_bytes]
     figures["growth"] = growth(corpus, sizes, settings)
     figures["growth_exponent"] = fitted_exponent(figures["growth"])
@@ -422,23 +463,29 @@ def main() -> None:
         print(f"  {point['bytes']:>12,} bytes  {seconds:9.4f} s  {rate:7.1f} MB/s  (best of {runs})")
     print(f"  fitted exponent (100 kB and up): {figures['growth_exponent']:.2f} (1.00 is linear)")
 
+
+def memory(figures: dict[str, Any], corpus: str, *, stand_in: bool) -> None:
+    """Peak memory cleaning the whole corpus as one file (and with the reflow stand-in)."""
     figures["memory"] = peak_memory(corpus)
-    if args.stand_in:
+    if stand_in:
         figures["memory_stand_in"] = peak_memory(corpus, stand_in=True)
     for key, which in (("memory", ""), ("memory_stand_in", " (reflow: stand-in)")):
         if key in figures:
-            memory = figures[key]
-            loaded = memory["loaded_bytes"] - memory["baseline_bytes"]
+            peak = figures[key]
+            loaded = peak["loaded_bytes"] - peak["baseline_bytes"]
             print(
-                f"\npeak memory cleaning {memory['bytes'] / MB:.1f} MB{which}: "
-                f"+{memory['growth_bytes'] / MB:.0f} MB = {memory['ratio']:.1f}x the input (must be < 10x); "
+                f"\npeak memory cleaning {peak['bytes'] / MB:.1f} MB{which}: "
+                f"+{peak['growth_bytes'] / MB:.0f} MB = {peak['ratio']:.1f}x the input (must be < 10x); "
                 f"of which word lists and rules {loaded / MB:.0f} MB, "
-                f"then the file +{memory['file_growth_bytes'] / MB:.0f} MB = {memory['file_ratio']:.1f}x"
+                f"then the file +{peak['file_growth_bytes'] / MB:.0f} MB = {peak['file_ratio']:.1f}x"
             )
 
-    figures["scaling"] = scaling(distinct, args.files, stand_in=args.stand_in)
+
+def parallel_runs(figures: dict[str, Any], distinct: str, files: int, *, stand_in: bool) -> None:
+    """``scanclean run`` with -j 1 and -j 2 on files of different text, then again without --force."""
+    figures["scaling"] = scaling(distinct, files, stand_in=stand_in)
     run = figures["scaling"]
-    which = " (reflow: stand-in)" if args.stand_in else ""
+    which = " (reflow: stand-in)" if stand_in else ""
     print(
         f"\nscanclean run on {run['files']} files of different text, {len(distinct.encode()) / MB:.1f} MB"
         f"{which}: -j 1 {run['j1_seconds']:.1f} s, "
@@ -449,8 +496,6 @@ def main() -> None:
         f"the same run again without --force: {run['incremental_seconds']:.2f} s "
         f"({run['incremental_summary']})"
     )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,8 @@ class Result:
     """What cleaning gives: the cleaned text, every change made or suggested, and the log header."""
 
     text: str
-    changes: tuple[Change, ...]
+    # Read as Change objects one at a time (``core.change_store``): a large scan has half a million.
+    changes: Sequence[Change]
     header: dict[str, Any]
 
     def changelog(self) -> str:
@@ -44,6 +45,14 @@ def clean(text: str, **settings: Any) -> Result:
 
 def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
     """Decode a file's bytes and clean them; ``InputError`` says why a file cannot be cleaned."""
+    document, source_sha256 = read_document(data, name, settings)
+    del data  # freed now where the caller keeps no reference (``batch.clean_file``)
+    return clean_document(document, settings, source=name, source_sha256=source_sha256)
+
+
+def read_document(data: bytes, name: str, settings: Settings) -> tuple[Document, str]:
+    """A file's bytes decoded into a document, and their sha256: a caller that drops the bytes then
+    does not hold them while the document is cleaned."""
     limit = settings.rules("pipeline").number("max_input_mb", low=0)
     if len(data) > limit * 1_000_000:
         raise InputError(
@@ -53,7 +62,7 @@ def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
     decoded = decode(data, name, DecodingRules.from_table(settings.rules("encoding")))
     document = Document(decoded.text, name)
     document.facts["decoding"] = decoded.describe()
-    return clean_document(document, settings, source=name, source_sha256=hashlib.sha256(data).hexdigest())
+    return document, hashlib.sha256(data).hexdigest()
 
 
 def clean_document(
@@ -75,7 +84,7 @@ def clean_document(
         page_starts=document.page_starts(),
         **document.facts,
     )
-    return Result(document.text, tuple(document.located_changes()), head)
+    return Result(document.text, document.located_changes(), head)
 
 
 def final_newline(text: str) -> Edit:

@@ -15,12 +15,12 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from hashlib import sha1
 from operator import attrgetter
 from typing import Any
 
-from pipeline.core.edits import Change, Edit, splice
+from pipeline.core.change_store import ChangeStore, ChangeView
+from pipeline.core.edits import Edit, splice_parts
 from pipeline.core.errors import StageError
 
 PAGE_BREAK = "\f"
@@ -202,12 +202,12 @@ class Document:
         self.raw = raw
         self.text = raw
         self.name = name
-        self.changes: list[Change] = []
+        self.changes = ChangeStore()
         # Facts a stage reports for the log header (the input stage's encoding decision, for example).
         self.facts: dict[str, Any] = {}
         self._map = OffsetMap(len(raw))
         # Ids given so far (a set: a scan may have a million) and how often those given twice or more came.
-        self._ids_given: set[str] = set()
+        self._ids_given: set[int] = set()  # as ints: half the memory of the hex strings
         self._id_repeats: dict[str, int] = {}
         self._page_starts: Sequence[int] | None = None
         self._line_starts: Sequence[int] | None = None
@@ -253,7 +253,7 @@ class Document:
         *,
         min_confidence: float = 0.0,
         decisions: Mapping[str, bool] | None = None,
-    ) -> list[Change]:
+    ) -> ChangeView:
         """Apply one stage's edits at once, record a change for each, and return those changes.
 
         Edits are checked: spans inside the text, applied edits not overlapping. An edit that cuts into an
@@ -261,13 +261,42 @@ class Document:
         after widening collides with another, becomes a suggestion; ``decisions`` (change id to
         accepted/rejected, from review) overrule the stage.
         """
+        first = len(self.changes)
+        try:
+            applied_spans = self._record(stage, edits, min_confidence, decisions)
+        except BaseException:
+            self.changes.truncate(first)  # a stage whose edits are refused leaves no changes behind
+            raise
+        if applied_spans:
+            text = self.text
+            parts = splice_parts(text, ((start, end, after) for start, end, _, _, after in applied_spans))
+            # The old text goes before the new one is joined (unless it is the raw text): a large scan is
+            # then held twice at the peak, not three times.
+            del text
+            self.text = ""
+            self.text = "".join(parts)
+            del parts
+            self._map.replace_spans(
+                (start, end, raw_start, raw_end, len(after))
+                for start, end, raw_start, raw_end, after in applied_spans
+            )
+        return self.changes.view(first)
+
+    def _record(
+        self,
+        stage: str,
+        edits: Iterable[Edit],
+        min_confidence: float,
+        decisions: Mapping[str, bool] | None,
+    ) -> list[tuple[int, int, int, int, str]]:
+        """Record a change for each edit that changes something; the spans of those applied, located."""
         # One pass, names bound once: this loop runs once a change, and a scan may have a million.
         text = self.text
         length = len(text)
         raw = self.raw
         locate = self._map.locate
         lines, pages = self._lines(), self._pages()
-        changes: list[Change] = []
+        add = self.changes.add
         applied_spans: list[tuple[int, int, int, int, str]] = []
         proposed_end = 0
         applied_end = 0
@@ -308,54 +337,44 @@ class Document:
             if applied:
                 applied_end = end
                 applied_spans.append((start, end, raw_start, raw_end, after))
-            changes.append(
-                Change(
-                    change_id,
-                    stage,
-                    rule,
-                    start,
-                    raw_start,
-                    raw_end,
-                    before,
-                    after,
-                    confidence if confidence == 1.0 else _rounded(confidence),
-                    applied,
-                    note,
-                    bisect_right(lines, raw_start),
-                    bisect_right(pages, raw_start) + 1,
-                )
+            add(
+                change_id,
+                stage,
+                rule,
+                start,
+                raw_start,
+                raw_end,
+                before,
+                after,
+                confidence if confidence == 1.0 else _rounded(confidence),
+                applied,
+                note,
+                bisect_right(lines, raw_start),
+                bisect_right(pages, raw_start) + 1,
             )
-        if applied_spans:
-            self.text = splice(text, ((start, end, after) for start, end, _, _, after in applied_spans))
-            self._map.replace_spans(
-                (start, end, raw_start, raw_end, len(after))
-                for start, end, raw_start, raw_end, after in applied_spans
-            )
-        self.changes.extend(changes)
-        return changes
+        return applied_spans
 
-    def located_changes(self) -> list[Change]:
+    def located_changes(self) -> ChangeView:
         """All changes so far with their raw line and page filled in.
 
         Every change knows its line and page from the start, except that a change made before the furniture
-        stage found the pages may sit on another page than form feeds said: those few are built anew, in
-        place in the document's own list.
+        stage found the pages may sit on another page than form feeds said: those few are set anew.
         """
         changes = self.changes
         for index in range(self._changes_before_pages):
-            change = changes[index]
-            page = self.raw_page(change.raw_start)
-            if page != change.page:
-                changes[index] = replace(change, page=page)
+            page = self.raw_page(changes.raw_start(index))
+            if page != changes.page(index):
+                changes.set_page(index, page)
         self._changes_before_pages = 0
-        return list(changes)
+        return changes.view()
 
     def _change_id(self, rule: str, before: str, after: str, left: str, right: str) -> str:
         """An id that survives edits elsewhere in the scan: what changed and the raw text around it, within
         its line (``left`` and ``right``)."""
         digest = sha1(f"{rule}\x00{before}\x00{after}\x00{left}\x00{right}".encode()).hexdigest()[:12]
-        if digest not in self._ids_given:
-            self._ids_given.add(digest)
+        number = int(digest, 16)
+        if number not in self._ids_given:
+            self._ids_given.add(number)
             return digest
         seen = self._id_repeats.get(digest, 1) + 1
         self._id_repeats[digest] = seen

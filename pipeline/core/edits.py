@@ -60,6 +60,16 @@ def splice(text: str, replacements: Iterable[tuple[int, int, str]]) -> str:
     >>> splice("abc", [(0, 0, ">"), (3, 3, "<")])
     '>abc<'
     """
+    return "".join(splice_parts(text, replacements))
+
+
+def splice_parts(text: str, replacements: Iterable[tuple[int, int, str]]) -> list[str]:
+    """The pieces ``splice`` joins: a caller that drops ``text`` before joining them holds two copies of
+    a large text at the peak, not three.
+
+    >>> splice_parts("degra- dation", [(5, 7, "")])
+    ['degra', '', 'dation']
+    """
     parts: list[str] = []
     position = 0
     for start, end, new in replacements:
@@ -67,4 +77,4 @@ def splice(text: str, replacements: Iterable[tuple[int, int, str]]) -> str:
         parts.append(new)
         position = end
     parts.append(text[position:])
-    return "".join(parts)
+    return parts

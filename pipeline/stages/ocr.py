@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
-import wordfreq
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.core.disk_cache import cache_folder, load_or_build
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
-from pipeline.core.lexicon import user_words, zipf
+from pipeline.core.large_text import count_matches
+from pipeline.core.lexicon import common_zipf, user_words, word_frequencies, zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
 from pipeline.core.word_pairs import WordPairs, english_word_pairs
@@ -196,45 +198,105 @@ class Lexicon:
         near_words: int,
         per_key: int,
     ) -> None:
-        # "best" is the large list for English, and the one core.lexicon reads: one copy in memory.
-        frequencies = wordfreq.get_frequency_dict("en", wordlist="best")
-        self.zipf = {
-            word: value
-            for word, frequency in frequencies.items()
-            if (value := math.log10(frequency) + 9) >= min_zipf and word.isalpha()
-        }
+        # One float a frequency band (a few hundred), not one a word; the words are the strings of
+        # core.lexicon's English table, not copies.
+        english = word_frequencies("en")
+        band_zipfs: dict[int, float] = {}
+        self.zipf: dict[str, float] = {}
+        for word, band in english.bands.items():
+            value = band_zipfs.get(band)
+            if value is None:
+                value = band_zipfs[band] = math.log10(english.band_frequency(band)) + 9
+            if value >= min_zipf and word.isalpha():
+                self.zipf[word] = value
         self.trusted = frozenset(word for word, value in self.zipf.items() if value >= trusted_zipf)
         self._shape_table = str.maketrans({char: group[0] for group in classes for char in group})
         ranked = sorted(self.zipf, key=self.zipf.__getitem__, reverse=True)
-        self._by_shape: dict[str, list[str]] = {}
-        # Each key keeps its most frequent words only: a short key (`ihe`) fits hundreds of rare words.
-        for word in ranked[:shape_words]:
-            words = self._by_shape.setdefault(self.shape_key(word), [])
+        # The indexes hold words by their rank, and are kept on disk between runs: building them takes
+        # seconds, which a run with -j spends before its workers start.
+        built_from = (_INDEX_FORMAT, english.built_from, min_zipf, classes, shape_words, near_words, per_key)
+        by_shape, by_shape_less_one = load_or_build(
+            "ocr-shape-index",
+            built_from,
+            lambda: self._rank_indexes(ranked, shape_words, near_words, per_key),
+            cache_folder(),
+        )
+        self._by_shape = _words_by_rank(*by_shape, ranked)
+        self._by_shape_less_one = _words_by_rank(*by_shape_less_one, ranked)
+
+    def _rank_indexes(
+        self, ranked: list[str], shape_words: int, near_words: int, per_key: int
+    ) -> tuple[_RankIndex, _RankIndex]:
+        """The two indexes, each key with the ranks of its words (at most ``per_key``, most frequent
+        first): a short key (`ihe`) fits hundreds of rare words."""
+        by_shape: dict[str, list[int]] = {}
+        for rank in range(min(shape_words, len(ranked))):
+            words = by_shape.setdefault(self.shape_key(ranked[rank]), [])
             if len(words) < per_key:
-                words.append(word)
-        self._by_shape_less_one: dict[str, list[str]] = {}
-        for word in ranked[:near_words]:
-            for key in _less_one(self.shape_key(word)):
-                words = self._by_shape_less_one.setdefault(key, [])
+                words.append(rank)
+        by_shape_less_one: dict[str, list[int]] = {}
+        for rank in range(min(near_words, len(ranked))):
+            for key in _less_one(self.shape_key(ranked[rank])):
+                words = by_shape_less_one.setdefault(key, [])
                 if len(words) < per_key:
-                    words.append(word)
+                    words.append(rank)
+        return _flat(by_shape), _flat(by_shape_less_one)
 
     def shape_key(self, word: str) -> str:
         """The word in lower case with each letter replaced by its shape class's first letter."""
         return word.lower().translate(self._shape_table)
 
-    def same_shape(self, word: str) -> list[str]:
-        """Indexed words with the shape key of ``word``."""
-        return self._by_shape.get(self.shape_key(word), [])
+    def same_shape(self, word: str) -> tuple[str, ...]:
+        """Indexed words with the shape key of ``word``, the most frequent first."""
+        return _indexed(self._by_shape, self.shape_key(word))
 
     def near(self, word: str) -> set[str]:
         """Indexed words whose shape key is that of ``word``, or one letter away from it."""
         key = self.shape_key(word)
-        found = set(self._by_shape.get(key, ()))
+        found = set(_indexed(self._by_shape, key))
         for variant in _less_one(key):
-            found.update(self._by_shape.get(variant, ()))
-            found.update(self._by_shape_less_one.get(variant, ()))
+            found.update(_indexed(self._by_shape, variant))
+            found.update(_indexed(self._by_shape_less_one, variant))
         return found
+
+
+# An index of ranks, flat: its keys, how many words each holds (array "I" bytes), their ranks (the same).
+_RankIndex = tuple[list[str], bytes, bytes]
+
+
+def _flat(index: dict[str, list[int]]) -> _RankIndex:
+    """An index of ranks as three flat values, which read back from disk fast and small."""
+    return (
+        list(index),
+        array("I", map(len, index.values())).tobytes(),
+        array("I", [rank for ranks in index.values() for rank in ranks]).tobytes(),
+    )
+
+
+def _words_by_rank(
+    keys: list[str], counts: bytes, ranks: bytes, ranked: list[str]
+) -> dict[str, str | tuple[str, ...]]:
+    """A flat index of ranks as one of words: a key's one word as the word itself, several as a tuple
+    (most keys hold one word, and a list for each would take more memory than the words, which are the
+    lexicon's own strings)."""
+    sizes, positions = array("I"), array("I")
+    sizes.frombytes(counts)
+    positions.frombytes(ranks)
+    index: dict[str, str | tuple[str, ...]] = {}
+    at = 0
+    for key, size in zip(keys, sizes, strict=True):
+        if size == 1:
+            index[key] = ranked[positions[at]]
+        else:
+            index[key] = tuple([ranked[rank] for rank in positions[at : at + size]])
+        at += size
+    return index
+
+
+def _indexed(index: dict[str, str | tuple[str, ...]], key: str) -> tuple[str, ...]:
+    """The words a compact index holds under ``key``, the most frequent first."""
+    words = index.get(key, ())
+    return (words,) if isinstance(words, str) else words
 
 
 def _less_one(word: str) -> set[str]:
@@ -244,6 +306,10 @@ def _less_one(word: str) -> set[str]:
     ['ab', 'abc', 'ac', 'bc']
     """
     return {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}
+
+
+# Bumped whenever the way the shape indexes are built changes, so that cached ones are built again.
+_INDEX_FORMAT = 2
 
 
 @lru_cache(maxsize=4)
@@ -433,8 +499,8 @@ class WordRepairer:
         floor = self.other_language_zipf
         others = [word for word in neighbours if word]
         return any(
-            zipf(token.lower(), language) >= floor
-            and any(zipf(word, language) >= max(floor, zipf(word)) for word in others)
+            common_zipf(token.lower(), language, floor) >= floor
+            and any(common_zipf(word, language, floor) >= max(floor, zipf(word)) for word in others)
             for language in self.other_languages
         )
 
@@ -679,7 +745,7 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
     >>> [(e.replacement, e.applied) for e in repair_words("tbe end", Settings().rules("ocr"), frozenset())]
     [('the', True)]
     """
-    counts = Counter(TOKEN.findall(text))
+    counts = count_matches(TOKEN, text)
     repairer = WordRepairer(rules, counts, extra_words)
     unknown = {token for token in counts if not repairer.known(token)}
     suspects = {token for token in unknown if repairer.worth_judging(token)}

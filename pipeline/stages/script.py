@@ -19,12 +19,8 @@ A Latin OCR model reads Cyrillic capitals as Latin letters or groups of them (``
 
 from __future__ import annotations
 
-import hashlib
 import heapq
-import marshal
 import math
-import os
-import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -37,6 +33,7 @@ import iuliia
 import regex
 import wordfreq
 
+from pipeline.core.disk_cache import cache_folder, load_or_build, source_stamp
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.lexicon import user_words, zipf
@@ -411,31 +408,20 @@ def russian_lexicon(
 ) -> RussianLexicon:
     """The Russian lexicon, once per process; kept in ``cache`` (a folder) when given, as reading it
     back takes a fifth of the time building it from wordfreq's list takes."""
-    if cache is None:
-        return RussianLexicon.from_wordfreq(wordlist, size, extra_words)
-    source = Path(wordfreq.available_languages(wordlist)["ru"]).stat()
-    built_from = (LEXICON_FORMAT, size, sorted(extra_words), source.st_size, source.st_mtime_ns)
-    key = hashlib.sha256(repr(built_from).encode())
-    path = cache / f"russian-lexicon-{sys.implementation.cache_tag}-{key.hexdigest()[:16]}.marshal"
-    try:
-        words, zipfs = marshal.loads(path.read_bytes())
-        return RussianLexicon(words, array("H", zipfs))
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # not cached yet, or unreadable: build it
-    lexicon = RussianLexicon.from_wordfreq(wordlist, size, extra_words)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_bytes(marshal.dumps((lexicon.words, lexicon.zipfs.tobytes())))
-        partial.replace(path)  # atomic: parallel workers never read half a file
-    except OSError:
-        pass  # a read-only or full disk: the lexicon is built again next time
-    return lexicon
+
+    def build() -> tuple[list[str], bytes]:
+        lexicon = RussianLexicon.from_wordfreq(wordlist, size, extra_words)
+        return lexicon.words, lexicon.zipfs.tobytes()
+
+    source = source_stamp(wordfreq.available_languages(wordlist)["ru"])
+    built_from = (LEXICON_FORMAT, size, sorted(extra_words), *source)
+    words, zipfs = load_or_build("russian-lexicon", built_from, build, cache)
+    return RussianLexicon(words, array("H", zipfs))
 
 
 def lexicon_cache_folder() -> Path:
     """Where the lexicon is kept between runs: ``$XDG_CACHE_HOME/scanclean`` (``~/.cache/scanclean``)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scanclean"
+    return cache_folder()
 
 
 @lru_cache(maxsize=4)
