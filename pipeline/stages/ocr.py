@@ -385,6 +385,7 @@ class WordRepairer:
         self.name_zipf = rules.number("trusted_name_zipf", low=0)
         self.min_length = rules.integer("min_length", low=1)
         self.most = rules.integer("max_candidates", low=1)
+        self.rough_reach = rules.number("rough_reach", low=0)
         self.context_weight = rules.number("context_weight", low=0)
         self.suggest_confidence = rules.number("suggest_confidence", low=0, high=1)
         self.name_bonus = rules.number("known_name_bonus")
@@ -573,7 +574,8 @@ class WordRepairer:
             for word, distance, _ in process.extract(lower, near, scorer=Levenshtein.distance, limit=None):
                 rough[word] = zipf[word] - 3.8 * distance
         rough.pop(lower, None)
-        likeliest = [word for word, _ in heapq.nsmallest(self.most, rough.items(), key=_best_first)]
+        top = heapq.nsmallest(self.most, rough.items(), key=_best_first)
+        likeliest = [word for word, estimate in top if estimate >= top[0][1] - self.rough_reach]
         case = _case_class(token)
         bonus = self.name_context_bonus
         scores: dict[str, float] = {}
