@@ -9,6 +9,7 @@ change log is written from the store a change at a time, so the objects are neve
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
 from array import array
 from collections.abc import Iterator, Sequence
 from itertools import islice
@@ -28,6 +29,25 @@ class _Changes(Sequence[Change]):
 
     def __repr__(self) -> str:
         return repr(list(self))
+
+    @abstractmethod
+    def _change(self, index: int) -> Change:
+        """The change at ``index`` (``0 <= index < len(self)``), built from the columns."""
+
+    @overload
+    def __getitem__(self, index: int) -> Change: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Change]: ...
+
+    def __getitem__(self, index: int | slice) -> Change | list[Change]:
+        if isinstance(index, slice):
+            return [self._change(at) for at in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("change index out of range")
+        return self._change(index)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -166,21 +186,6 @@ class ChangeStore(_Changes):
     def __len__(self) -> int:
         return len(self._applied)
 
-    @overload
-    def __getitem__(self, index: int) -> Change: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Change]: ...
-
-    def __getitem__(self, index: int | slice) -> Change | list[Change]:
-        if isinstance(index, slice):
-            return [self._change(at) for at in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("change index out of range")
-        return self._change(index)
-
     def __iter__(self) -> Iterator[Change]:
         return self._changes(0, len(self))
 
@@ -248,20 +253,8 @@ class ChangeView(_Changes):
     def __len__(self) -> int:
         return self._stop - self._start
 
-    @overload
-    def __getitem__(self, index: int) -> Change: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Change]: ...
-
-    def __getitem__(self, index: int | slice) -> Change | list[Change]:
-        if isinstance(index, slice):
-            return [self._store[self._start + at] for at in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("change index out of range")
-        return self._store[self._start + index]
+    def _change(self, index: int) -> Change:
+        return self._store._change(self._start + index)
 
     def __iter__(self) -> Iterator[Change]:
         return self._store._changes(self._start, self._stop)
