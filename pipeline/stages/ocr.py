@@ -808,6 +808,9 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
         note = f"{token} -> {verdict.best} {verdict.posterior:.2f}" + (f"; also {others}" if others else "")
         if old_print and same_spelling_of_old(token, verdict.best):
             needed, note = math.inf, f"{note}; the document is in old spelling (a suggestion only)"
+        elif " " not in verdict.best and not repairer.known(verdict.best):
+            # A rare word as the repair would be judged again on the next run (`ifVf` to `iff` to `if`).
+            needed, note = math.inf, f"{note}; {verdict.best} is itself a rare word (a suggestion only)"
         edits.append(
             Edit(
                 start,
