@@ -185,7 +185,8 @@ def clean_files(
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=context) as pool:
             futures = {
-                pool.submit(clean_file, source, out_dir, settings, force=force): source for source in sources
+                pool.submit(clean_file, source, out_dir, settings, force=force): source
+                for source in largest_first(sources)
             }
             for future in as_completed(futures):
                 try:
@@ -194,6 +195,28 @@ def clean_files(
                     yield Outcome(str(futures[future]), error=f"{futures[future]}: worker failed ({error})")
     finally:
         gc.unfreeze()
+
+
+def largest_first(sources: list[Path]) -> list[Path]:
+    """The files biggest first, so that a large file is not started last while the other workers idle
+    (an unreadable file sorts last, for its worker to report).
+
+    >>> with tempfile.TemporaryDirectory() as name:
+    ...     folder = Path(name)
+    ...     for file, size in (("a.txt", 1), ("b.txt", 300), ("c.txt", 20)):
+    ...         _ = (folder / file).write_text("x" * size)
+    ...     order = largest_first([folder / file for file in ("a.txt", "b.txt", "c.txt", "gone.txt")])
+    >>> [path.name for path in order]
+    ['b.txt', 'c.txt', 'a.txt', 'gone.txt']
+    """
+
+    def size(path: Path) -> int:
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return -1
+
+    return sorted(sources, key=size, reverse=True)
 
 
 def warm_up(source: str | Path, out_dir: str | Path, settings: Settings, *, force: bool = True) -> None:
