@@ -703,9 +703,9 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in _SENTENCE_END or before.endswith("\n\n")
 
 
-def _name_context(text: str, start: int, end: int) -> bool:
+def _name_context(text: str, end: int, sentence_start: bool) -> bool:
     """Mid-sentence and before a capitalised word: where a first name stands (``losif Stalin``)."""
-    return not _sentence_start(text, start) and _BEFORE_CAPITAL.match(text, end) is not None
+    return not sentence_start and _BEFORE_CAPITAL.match(text, end) is not None
 
 
 def _adjacent_words(text: str, start: int, end: int) -> tuple[str, str]:
@@ -786,8 +786,9 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
             continue
         # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
         # A capital at a sentence's or a line's start says nothing of a name (`Tho` there is `The`).
-        initial = token[0].isupper() and (_sentence_start(text, start) or text[start - 1 : start] == "\n")
-        key = (token, _name_context(text, start, end), *_adjacent_words(text, start, end), initial)
+        sentence_start = _sentence_start(text, start)
+        initial = token[0].isupper() and (sentence_start or text[start - 1 : start] == "\n")
+        key = (token, _name_context(text, end, sentence_start), *_adjacent_words(text, start, end), initial)
         if key in verdicts:
             verdict = verdicts[key]
         else:
