@@ -79,6 +79,7 @@ class FurnitureRules:
     page_numbers: bool
     edge_lines: int
     similarity: float
+    same_page_similarity: float
     exact_below: int
     window: int
     min_support: float
@@ -129,6 +130,7 @@ def _compile_rules(table: RuleTable, boilerplate: RuleTable) -> FurnitureRules:
         page_numbers=table.flag("page_numbers"),
         edge_lines=table.integer("edge_lines", low=1, high=20),
         similarity=table.number("similarity", low=50, high=100),
+        same_page_similarity=table.number("same_page_similarity", low=50, high=100),
         exact_below=table.integer("exact_below", low=0, high=200),
         window=table.integer("window", low=1, high=50),
         min_support=table.number("min_support", low=0, high=1),
@@ -412,15 +414,16 @@ class RunningHeaderDetector:
         }
         self._verdicts: dict[tuple[int, str], bool] = {}
 
-    def alike(self, key: str, other: str) -> bool:
-        """Whether two masked lines are one header read differently (short lines must be equal)."""
+    def alike_on_one_page(self, key: str, other: str) -> bool:
+        """Whether two masked lines of one page nearly match (short lines must be equal): the bar is lower
+        than between pages, since a page never carries its header twice."""
         if (
             len(key) < self.rules.exact_below
             or len(other) < self.rules.exact_below
             or ("#" in key) != ("#" in other)
         ):
             return key == other
-        return fuzz.ratio(key, other, score_cutoff=self.rules.similarity) > 0
+        return fuzz.ratio(key, other, score_cutoff=self.rules.same_page_similarity) > 0
 
     def repeats(self, page: int, key: str) -> bool:
         """Whether ``key`` at page index ``page`` recurs on enough pages nearby."""
@@ -637,8 +640,11 @@ def _walk_edge(text: str, page: Page, side: str, edge: EdgeRules) -> None:
 
 def _repeated_on_page(page: Page, start: int, key: str, detector: RunningHeaderDetector) -> bool:
     """Whether another line at a page's edges reads like this one: then neither is a running header (a
-    section title under a header like it, or text that simply repeats)."""
-    return any(other != start and detector.alike(key, other_key) for other, other_key in page.keys.items())
+    section title under a header like it, or body lines made on one pattern)."""
+    return any(
+        other != start and detector.alike_on_one_page(key, other_key)
+        for other, other_key in page.keys.items()
+    )
 
 
 def _opens_chapter(text: str, page: Page, rules: FurnitureRules, detector: RunningHeaderDetector) -> bool:
