@@ -16,7 +16,7 @@ sees why each line went. A text of one page, or with ordinary paragraph spacing,
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -679,8 +679,12 @@ def _edits(
     inner = dict(boilerplate)
     if bodies:
         inner.update((start, line) for page in pages for start, line in page.inner.items())
+    # Where each body ends: the text after it is the page break's, which a standalone edit must not reach.
+    body_ends = [_line_end(text, end) for _, end in bodies]
     edits = _standalone_edits(
-        text, sorted((start, end, rule) for start, (end, rule) in inner.items() if start not in marked)
+        text,
+        sorted((start, end, rule) for start, (end, rule) in inner.items() if start not in marked),
+        body_ends,
     )
     if not bodies:
         return edits  # nothing but furniture: leave the rest of such a text as it is
@@ -739,14 +743,18 @@ def _gap_edits(
     return edits
 
 
-def _standalone_edits(text: str, lines: list[tuple[int, int, str]]) -> list[Edit]:
+def _standalone_edits(text: str, lines: list[tuple[int, int, str]], body_ends: list[int]) -> list[Edit]:
     r"""Edits removing the sorted ``(start, end, rule)`` lines amid other text, each line its own edit. Lines
     that follow one another go as a block: the blank lines after the block's last line are evened out with
-    those before its first (see ``_standalone_end``), so that a second run finds no page break there.
+    those before its first (see ``_standalone_end``), so that a second run finds no page break there. An
+    edit stops where its page's body ends (``body_ends``, sorted): the blank lines after that are the page
+    break's.
 
     >>> text = "a\n\n\nCopyright: X\nCopyright: Y\n\nb"
-    >>> [(edit.start, edit.end) for edit in _standalone_edits(text, [(4, 16, "c"), (17, 29, "c")])]
+    >>> [(edit.start, edit.end) for edit in _standalone_edits(text, [(4, 16, "c"), (17, 29, "c")], [])]
     [(4, 17), (17, 31)]
+    >>> [(edit.start, edit.end) for edit in _standalone_edits(text, [(4, 16, "c"), (17, 29, "c")], [30])]
+    [(4, 17), (17, 30)]
     """
     edits = []
     block_start = -1
@@ -757,7 +765,9 @@ def _standalone_edits(text: str, lines: list[tuple[int, int, str]]) -> list[Edit
         if _line_end(text, end) == following:
             edits.append(Edit(start, following, "", rule))
         else:
-            edits.append(Edit(start, _standalone_end(text, block_start, end), "", rule))
+            stop = bisect_left(body_ends, _line_end(text, end))
+            limit = body_ends[stop] if stop < len(body_ends) else len(text)
+            edits.append(Edit(start, min(_standalone_end(text, block_start, end), limit), "", rule))
             block_start = -1
     return edits
 
