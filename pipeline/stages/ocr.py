@@ -415,6 +415,10 @@ class WordRepairer:
         self._pairs: WordPairs | None = None
         # Whether the document's repeated spellings count as its own (see ``_house_spelling``), per document.
         self.keeps_house_spellings = True
+        # The document's own misreadings, as the repairs of its first reading show them (see ``adapt``).
+        self.misreadings: Counter[tuple[str, str]] = Counter()
+        self._bonus: dict[tuple[str, str], float] = {}
+        self._adapted_scores: dict[tuple[str, bool], list[tuple[str, float]]] = {}
 
     def known(self, token: str) -> bool:
         """The cheap test first: a trusted word, a word of the user's lists, or not a word to judge."""
@@ -454,7 +458,7 @@ class WordRepairer:
         """The verdict on a token between two words (lower case, or ""), or None to leave it; ``initial``:
         the token begins a sentence or a line, where a capital says nothing of a name."""
         case = _case_class(token)
-        scores = self.candidate_scores(token, name_context)
+        scores = self.scores(token, name_context)
         if not scores:
             return None
         own = self._own_score(token, case, initial)
@@ -541,9 +545,72 @@ class WordRepairer:
             scores = self._scores[key] = sorted(found.items(), key=_best_first)
         return scores
 
+    def adapt(self, misreadings: Counter[tuple[str, str]]) -> None:
+        """Make the document's own misreadings cheaper: each run of differing characters (``li`` read for
+        ``h``) that its confident repairs show at least ``adapt_min_repairs`` times costs less by
+        ``adapt_weight`` times log10 of that count, at most ``adapt_max_bonus``. Every scan has its own
+        typeface and its own faults; a confusion seen all over a document is likelier there than in OCR at
+        large (``lie`` for ``he`` where ``tlie`` and ``wlien`` abound).
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
+        >>> repairer.adapt(Counter({("li", "h"): 10, ("rn", "m"): 1}))
+        >>> repairer.bonus("lie", "he"), repairer.bonus("rnore", "more")
+        (1.0, 0.0)
+        """
+        least = self.rules.integer("adapt_min_repairs", low=1)
+        weight = self.rules.number("adapt_weight", low=0)
+        most = self.rules.number("adapt_max_bonus", low=0)
+        self.misreadings = misreadings
+        self._bonus = {run: min(most, weight * math.log10(n)) for run, n in misreadings.items() if n >= least}
+        self._adapted_scores.clear()
+
+    def bonus(self, token: str, form: str) -> float:
+        """How much likelier the document's own misreadings make ``form`` read as ``token``."""
+        if not self._bonus or " " in form:
+            return 0.0
+        return sum(self._bonus.get(run, 0.0) for run in differing_runs(token.lower(), form.lower()))
+
+    def is_adapted(self) -> bool:
+        """Whether the document shows misreadings of its own often enough to change any score."""
+        return bool(self._bonus)
+
+    def adapted(self, token: str, name_context: bool) -> bool:
+        """Whether any candidate for the token takes one of the document's own misreadings."""
+        return self.scores(token, name_context) is not self.candidate_scores(token, name_context)
+
+    def misreading_note(self, token: str, form: str) -> str:
+        """For the log: the document's own misreadings that the repair takes, with their counts."""
+        runs = dict.fromkeys(run for run in differing_runs(token.lower(), form.lower()) if run in self._bonus)
+        seen = ", ".join(
+            f"{ocr} for {printed} ({self.misreadings[ocr, printed]} repairs)" for ocr, printed in runs
+        )
+        return f"the document's own misreading: {seen}"
+
+    def scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
+        """``candidate_scores`` with the document's own misreadings made cheaper (see ``adapt``): the same
+        list where none of its candidates takes one."""
+        scores = self.candidate_scores(token, name_context)
+        if not self._bonus:
+            return scores
+        key = (token, name_context)
+        adapted = self._adapted_scores.get(key)
+        if adapted is None:
+            if len(self._adapted_scores) >= _CACHE_LIMIT:
+                self._adapted_scores.clear()
+            bonuses = [self.bonus(token, form) for form, _ in scores]
+            adapted = scores
+            if any(bonuses):
+                adapted = [
+                    (form, score + bonus) for (form, score), bonus in zip(scores, bonuses, strict=True)
+                ]
+                adapted.sort(key=_best_first)
+            self._adapted_scores[key] = adapted
+        return adapted
+
     def may_be_misread(self, token: str) -> bool:
         """A known word with a candidate near enough in score that context could make it the likelier."""
-        scores = self.candidate_scores(token, False)
+        scores = self.scores(token, False)
         return (
             bool(scores) and scores[0][1] >= self._own_score(token, _case_class(token)) - self.real_word_reach
         )
@@ -741,7 +808,8 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
     """Edits for the words whose best candidate is likely enough: applied, or suggested.
 
     Words no lexicon knows are judged always; known short words (``tho``, ``bo``) only in a document
-    noisy enough that such misreadings are to be expected, and against a higher bar.
+    noisy enough that such misreadings are to be expected, and against a higher bar. The document is read
+    twice where its first reading shows misreadings of its own (see ``WordRepairer.adapt``).
 
     >>> from pipeline.core.settings import Settings
     >>> [(e.replacement, e.applied) for e in repair_words("tbe end", Settings().rules("ocr"), frozenset())]
@@ -750,7 +818,6 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
     counts = count_matches(TOKEN, text)
     repairer = WordRepairer(rules, counts, extra_words)
     unknown = {token for token in counts if not repairer.known(token)}
-    suspects = {token for token in unknown if repairer.worth_judging(token)}
     old_print = len(old_spellings(unknown, repairer.lexicon.zipf, rules)) >= rules.integer(
         "old_spelling_min_words", low=1
     )
@@ -758,6 +825,29 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
     # A spelling the document repeats is its own in old print or clean print; in noisy print it is as
     # likely a misreading the OCR repeats (`woro` for every `were`).
     repairer.keeps_house_spellings = old_print or not noisy
+    verdicts: dict[VerdictKey, Verdict | None] = {}
+    reading = _DocumentReading(text, repairer, unknown, old_print, rules)
+    edits = reading.edits(_suspects(counts, unknown, repairer, noisy, rules), verdicts)
+    repairer.adapt(document_misreadings(text, edits))
+    if not repairer.is_adapted():
+        return edits
+    # The second reading: only the verdicts on words whose candidates take one of the document's own
+    # misreadings can change.
+    kept = {key: verdict for key, verdict in verdicts.items() if not repairer.adapted(key[0], key[1])}
+    return reading.edits(_suspects(counts, unknown, repairer, noisy, rules), kept)
+
+
+# What a verdict depends on: the token, whether it stands where a first name does, the words before and
+# after it (lower case, or ""), and whether it begins a sentence or a line.
+VerdictKey = tuple[str, bool, str, str, bool]
+
+
+def _suspects(
+    counts: Counter[str], unknown: set[str], repairer: WordRepairer, noisy: bool, rules: RuleTable
+) -> set[str]:
+    """The tokens to judge: unknown words worth it, and in a noisy document short known words that a
+    likely enough candidate could have been (``tho``, ``bo``)."""
+    suspects = {token for token in unknown if repairer.worth_judging(token)}
     if noisy:
         longest = rules.integer("real_word_max_length", low=0)
         suspects.update(
@@ -769,61 +859,99 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
             and not _BROKEN_CASE.search(token)
             and repairer.may_be_misread(token)
         )
-    if not suspects:
-        return []
-    threshold = rules.number("confidence", low=0, high=1)
-    short_threshold = rules.number("short_word_confidence", low=0, high=1)
-    real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
-    short = rules.integer("short_word_length", low=0)
-    verdicts: dict[tuple[str, bool, str, str, bool], Verdict | None] = {}
-    edits = []
-    for match in TOKEN.finditer(text):
-        token = match.group()
-        if token not in suspects:
-            continue
-        start, end = match.span()
-        if _split_at_line_end(text, start, end):
-            continue
-        # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
-        # A capital at a sentence's or a line's start says nothing of a name (`Tho` there is `The`).
-        sentence_start = _sentence_start(text, start)
-        initial = token[0].isupper() and (sentence_start or text[start - 1 : start] == "\n")
-        key = (token, _name_context(text, end, sentence_start), *_adjacent_words(text, start, end), initial)
-        if key in verdicts:
-            verdict = verdicts[key]
-        else:
-            if len(verdicts) >= _CACHE_LIMIT:
-                verdicts.clear()  # a bound on memory for a file of millions of words
-            verdict = verdicts[key] = repairer.judge(*key)
-            if verdict is not None and repairer.foreign(token, key[2:4]):
-                verdict = verdicts[key] = None
-        if verdict is None:
-            continue
+    return suspects
+
+
+class _DocumentReading:
+    """One pass over a document's tokens: the verdict on each suspect occurrence, made into an edit."""
+
+    def __init__(
+        self, text: str, repairer: WordRepairer, unknown: set[str], old_print: bool, rules: RuleTable
+    ) -> None:
+        self.text, self.repairer, self.unknown, self.old_print = text, repairer, unknown, old_print
+        self.threshold = rules.number("confidence", low=0, high=1)
+        self.short_threshold = rules.number("short_word_confidence", low=0, high=1)
+        self.real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
+        self.short = rules.integer("short_word_length", low=0)
+
+    def edits(self, suspects: set[str], verdicts: dict[VerdictKey, Verdict | None]) -> list[Edit]:
+        """Edits for the suspects' occurrences; ``verdicts`` is the memo of verdicts, filled as it goes."""
+        if not suspects:
+            return []
+        text, repairer = self.text, self.repairer
+        edits = []
+        for match in TOKEN.finditer(text):
+            token = match.group()
+            if token not in suspects:
+                continue
+            start, end = match.span()
+            if _split_at_line_end(text, start, end):
+                continue
+            # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
+            # A capital at a sentence's or a line's start says nothing of a name (`Tho` there is `The`).
+            sentence_start = _sentence_start(text, start)
+            initial = token[0].isupper() and (sentence_start or text[start - 1 : start] == "\n")
+            key = (
+                token,
+                _name_context(text, end, sentence_start),
+                *_adjacent_words(text, start, end),
+                initial,
+            )
+            if key in verdicts:
+                verdict = verdicts[key]
+            else:
+                if len(verdicts) >= _CACHE_LIMIT:
+                    verdicts.clear()  # a bound on memory for a file of millions of words
+                verdict = verdicts[key] = repairer.judge(*key)
+                if verdict is not None and repairer.foreign(token, key[2:4]):
+                    verdict = verdicts[key] = None
+            if verdict is not None:
+                edits.append(self._edit(start, end, token, verdict))
+        return edits
+
+    def _edit(self, start: int, end: int, token: str, verdict: Verdict) -> Edit:
+        """The edit for one verdict: applied where its posterior clears the bar for its kind of repair."""
         if " " in verdict.best:
-            rule, needed = "split-words", threshold
-        elif token not in unknown:
-            rule, needed = "real-word-repair", real_word_threshold
+            rule, needed = "split-words", self.threshold
+        elif token not in self.unknown:
+            rule, needed = "real-word-repair", self.real_word_threshold
         else:
-            rule, needed = "word-repair", short_threshold if len(token) <= short else threshold
+            rule, needed = "word-repair", self.short_threshold if len(token) <= self.short else self.threshold
         others = ", ".join(f"{word} {p:.2f}" for word, p in verdict.others)
         note = f"{token} -> {verdict.best} {verdict.posterior:.2f}" + (f"; also {others}" if others else "")
-        if old_print and same_spelling_of_old(token, verdict.best):
+        if self.repairer.bonus(token, verdict.best):
+            note += f"; {self.repairer.misreading_note(token, verdict.best)}"
+        if self.old_print and same_spelling_of_old(token, verdict.best):
             needed, note = math.inf, f"{note}; the document is in old spelling (a suggestion only)"
-        elif " " not in verdict.best and not repairer.known(verdict.best):
+        elif " " not in verdict.best and not self.repairer.known(verdict.best):
             # A rare word as the repair would be judged again on the next run (`ifVf` to `iff` to `if`).
             needed, note = math.inf, f"{note}; {verdict.best} is itself a rare word (a suggestion only)"
-        edits.append(
-            Edit(
-                start,
-                end,
-                verdict.best,
-                rule,
-                confidence=verdict.posterior,
-                applied=verdict.posterior >= needed,
-                note=note,
-            )
+        return Edit(
+            start,
+            end,
+            verdict.best,
+            rule,
+            confidence=verdict.posterior,
+            applied=verdict.posterior >= needed,
+            note=note,
         )
-    return edits
+
+
+def document_misreadings(text: str, edits: list[Edit]) -> Counter[tuple[str, str]]:
+    """The runs of differing characters (OCR's, print's) of the applied repairs of unknown words, each
+    counted once a repair: the misreadings this document's OCR is seen to make.
+
+    >>> edits = [Edit(0, 4, "the", "word-repair"), Edit(5, 10, "when", "word-repair")]
+    >>> document_misreadings("tlie wlien", edits)
+    Counter({('li', 'h'): 2})
+    """
+    misreadings: Counter[tuple[str, str]] = Counter()
+    for edit in edits:
+        if edit.applied and edit.rule == "word-repair":
+            misreadings.update(
+                set(differing_runs(text[edit.start : edit.end].lower(), edit.replacement.lower()))
+            )
+    return misreadings
 
 
 def old_spellings(unknown: set[str], zipf: dict[str, float], rules: RuleTable) -> set[str]:
