@@ -48,7 +48,7 @@ def test_applied_changes_touch_only_typographic_characters(text: str) -> None:
         ("typography.styles.curly.open_double='<<'", "'styles.curly.open_double' must be one character"),
         ("typography.dashes.em_dash_spacing='wide'", "'dashes.em_dash_spacing' must be one of"),
         ("typography.dashes.number_ranges=true", "'dashes.number_ranges' must be a string"),
-        ("typography.spaces.column_gap=1", "'spaces.column_gap' must be between 2"),
+        ("typography.spaces.column_gap=1", "'spaces.column_gap' must be at least 2, not 1"),
         ("typography.quotes.elisions=['(']", "'quotes.elisions' is not a valid pattern"),
     ],
 )

@@ -65,7 +65,7 @@ class RuleTable:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._fail(key, f"must be a number, not {value!r}")
         if (low is not None and value < low) or (high is not None and value > high):
-            raise self._fail(key, f"must be between {low} and {high}, not {value}")
+            raise self._fail(key, f"must be {_range(low, high)}, not {value}")
         return value
 
     def integer(
@@ -165,3 +165,14 @@ def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> None:
             _merge(base[key], value)
         else:
             base[key] = value
+
+
+def _range(low: float | None, high: float | None) -> str:
+    """The allowed range in words.
+
+    >>> _range(0, 1), _range(1, None), _range(None, 100)
+    ('between 0 and 1', 'at least 1', 'at most 100')
+    """
+    if low is not None and high is not None:
+        return f"between {low} and {high}"
+    return f"at least {low}" if low is not None else f"at most {high}"
