@@ -30,6 +30,7 @@ from pipeline.core.large_text import count_matches
 from pipeline.core.lexicon import common_zipf, user_words, word_frequencies, zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
+from pipeline.core.settle import settle
 from pipeline.core.word_pairs import WordPairs, english_word_pairs
 
 # A token: letters and digits (digits are often letters misread: `bro1ught`), with inner apostrophes.
@@ -809,7 +810,9 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
 
     Words no lexicon knows are judged always; known short words (``tho``, ``bo``) only in a document
     noisy enough that such misreadings are to be expected, and against a higher bar. The document is read
-    twice where its first reading shows misreadings of its own (see ``WordRepairer.adapt``).
+    twice where its first reading shows misreadings of its own (see ``WordRepairer.adapt``). The
+    misreadings are those the text shows: a run on its own output, whose misread words are repaired, sees
+    fewer, so ``run`` reads again until nothing changes under that weaker evidence too.
 
     >>> from pipeline.core.settings import Settings
     >>> [(e.replacement, e.applied) for e in repair_words("tbe end", Settings().rules("ocr"), frozenset())]
@@ -1017,10 +1020,17 @@ def suggest_doubled_words(text: str, rules: RuleTable) -> list[Edit]:
 
 
 def run(document: Document, settings: Settings) -> list[Edit]:
-    """Repair confused words and suggest doubled words, as ``rules/ocr.toml`` and the word lists say."""
+    """Repair confused words and suggest doubled words, as ``rules/ocr.toml`` and the word lists say.
+
+    The words are read again with the repairs made, until a reading repairs nothing (``readings`` at
+    most): a repair changes its neighbours' context and the document's counts, and the stage run on its
+    own output must find nothing more to do.
+    """
     text = document.text
     extra_words = user_words(settings.rules_dir)
+    rules = settings.rules("ocr")
+    readings = rules.integer("readings", low=1)
     return [
-        *repair_words(text, settings.rules("ocr"), extra_words),
+        *settle(text, lambda current: repair_words(current, rules, extra_words), readings),
         *suggest_doubled_words(text, settings.rules("doubled-words")),
     ]
