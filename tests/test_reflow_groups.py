@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.edits import Edit
+from pipeline.core.large_text import line_pieces
 from pipeline.core.settings import Settings
 from pipeline.stages import reflow
 from tests.test_reflow_properties import SCAN
@@ -35,7 +37,7 @@ def test_edits_of_groups_are_those_of_the_whole_text(
 @given(SCAN, st.integers(1, 40))
 def test_edits_do_not_depend_on_the_slices_the_text_is_read_in(raw: str, slice_chars: int) -> None:
     whole = _edits(raw, (), WHOLE)
-    with mock.patch.object(reflow, "_SLICE_CHARS", slice_chars):
+    with mock.patch.object(reflow, "line_pieces", partial(line_pieces, size=slice_chars)):
         assert _edits(raw, (), 1) == whole
 
 

@@ -25,6 +25,7 @@ import regex
 
 from pipeline.core.document import PAGE_BREAK, Document
 from pipeline.core.edits import Edit
+from pipeline.core.large_text import line_pieces
 from pipeline.core.lexicon import zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
@@ -42,8 +43,6 @@ _BROKEN_INSIDE_LINE = regex.compile(r"(?<=(?<![\p{L}-])(\p{L}+))-([ \t]+)(\p{L}+
 # Reflow works a group of at least this many lines at a time, cut where blank lines end a paragraph (a
 # break never joined), so that a large scan never has all its lines and breaks as objects at once.
 GROUP_LINES = 2000
-# The text is split into lines a slice of about this many characters at a time, for the same reason.
-_SLICE_CHARS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -343,32 +342,22 @@ def _confidence(gap: _Gap, rules: ReflowRules) -> float:
     return 1.0 / (1.0 + math.exp(rules.threshold - gap.score))
 
 
-def _text_slices(text: str) -> Iterator[str]:
-    """The text a slice of about ``_SLICE_CHARS`` characters at a time, each cut at a line end (the
-    newline left out): what is worked line by line or word by word needs no more of it at once.
-
-    >>> list(_text_slices("one\\ntwo\\n"))
-    ['one\\ntwo\\n']
-    """
-    start = 0
-    while (cut := text.find("\n", start + _SLICE_CHARS)) != -1:
-        yield text[start:cut]
-        start = cut + 1
-    yield text[start:]
-
-
 def _read_lines(text: str, edge_breaks: list[tuple[int, int]] | None = None) -> Iterator[_Line]:
     """The content lines in order; ``edge_breaks`` receives the spans of page-break lines before the first
     or after the last content line (nothing to join there: they are removed), once all are read.
 
-    A line is closed (``closes_block`` settled) when the next one is read.
+    A line is closed (``closes_block`` settled) when the next one is read. The text is split into lines
+    a piece at a time, so that its lines are never all held.
     """
     page = block = 0
     blank = page_break = False
-    position = 0
     last: _Line | None = None
-    for piece in _text_slices(text):
-        for line in piece.split("\n"):
+    for piece_start, piece_end in line_pieces(text):
+        lines = text[piece_start:piece_end].split("\n")
+        if piece_end < len(text):
+            lines.pop()  # the piece ends with a line end: nothing follows it in this piece
+        position = piece_start
+        for line in lines:
             start = position
             position += len(line) + 1
             body = line.strip(" \t")
@@ -628,7 +617,7 @@ class DocumentSpellings:
     def lower(self) -> list[str]:
         """The text in lower case, in slices cut at line ends."""
         if self._lower is None:
-            self._lower = [piece.lower() for piece in _text_slices(self._text)]
+            self._lower = [self._text[start:end].lower() for start, end in line_pieces(self._text)]
         return self._lower
 
     def hyphenated(self, form: str) -> int:
