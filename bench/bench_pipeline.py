@@ -235,22 +235,55 @@ def peak_memory(text: str, *, stand_in: bool = False) -> dict[str, float]:
 def memory_child(path: Path) -> None:
     """In the child: resident size before anything is loaded, after the word lists are (by cleaning the
     file's first kilobytes, as ``scanclean run -j`` warms up), and the peak while the file is cleaned as
-    ``scanclean run`` does it (the text written, the log streamed to a file); prints them as JSON."""
+    ``scanclean run`` does it (the text written, the log streamed to a file), in all and stage by stage;
+    prints them as JSON."""
     from pipeline.batch import clean_file, warm_up
 
     settings = Settings()
     settings.rules("pipeline")
     before = _resident_now()
+    stage_peaks: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as out:
         warm_up(path, out, settings)
         loaded = _resident_now()
         _reset_peak()
-        outcome = clean_file(path, out, settings)
-        after = _max_rss()
+        with peak_per_stage(stage_peaks):
+            outcome = clean_file(path, out, settings)
+        stage_peaks["writing"] = _max_rss()
     if outcome.error:
         raise SystemExit(outcome.error)
+    after = max(stage_peaks.values())
     figures = {"baseline_bytes": before, "loaded_bytes": loaded, "peak_bytes": after}
-    print(json.dumps({**figures, "growth_bytes": after - before, "file_growth_bytes": after - loaded}))
+    print(
+        json.dumps(
+            {
+                **figures,
+                "growth_bytes": after - before,
+                "file_growth_bytes": after - loaded,
+                "stage_peak_bytes": stage_peaks,
+            }
+        )
+    )
+
+
+@contextlib.contextmanager
+def peak_per_stage(peaks: dict[str, int]) -> Iterator[None]:
+    """Record in ``peaks`` the peak resident size while each stage ran and the core applied its edits
+    (the first stage's figure includes reading and decoding the file; ``output`` is the final newline),
+    starting the peak afresh after each."""
+    original = Document.apply
+
+    def apply(document: Document, stage: str, edits: Any, **options: Any) -> Any:
+        changes = original(document, stage, edits, **options)
+        peaks[stage] = _max_rss()
+        _reset_peak()
+        return changes
+
+    Document.apply = apply
+    try:
+        yield
+    finally:
+        Document.apply = original
 
 
 def _max_rss() -> int:
@@ -479,6 +512,11 @@ def memory(figures: dict[str, Any], corpus: str, *, stand_in: bool) -> None:
                 f"of which word lists and rules {loaded / MB:.0f} MB, "
                 f"then the file +{peak['file_growth_bytes'] / MB:.0f} MB = {peak['file_ratio']:.1f}x"
             )
+            by_stage = ", ".join(
+                f"{stage} +{(value - peak['loaded_bytes']) / MB:.0f}"
+                for stage, value in peak["stage_peak_bytes"].items()
+            )
+            print(f"  the file's peak (MB) while each stage ran and was applied: {by_stage}")
 
 
 def parallel_runs(figures: dict[str, Any], distinct: str, files: int, *, stand_in: bool) -> None:

@@ -12,6 +12,7 @@ from pipeline.core.decoding import DecodingRules, decode
 from pipeline.core.document import Document
 from pipeline.core.edits import Change, Edit
 from pipeline.core.errors import InputError
+from pipeline.core.memory import release_freed_memory
 from pipeline.core.settings import Settings
 from pipeline.stages import STAGES
 
@@ -72,8 +73,11 @@ def clean_document(
     min_confidence = settings.rules("pipeline").number("min_confidence", low=0, high=1)
     decisions = settings.decision_map()
     for name in settings.stages():
-        edits = STAGES[name](document, settings)
-        document.apply(name, edits, min_confidence=min_confidence, decisions=decisions)
+        # The edits go to the core unnamed: freed once applied, not held while the next stage runs.
+        document.apply(
+            name, STAGES[name](document, settings), min_confidence=min_confidence, decisions=decisions
+        )
+        release_freed_memory(len(document.text))
     document.apply("output", [final_newline(document.text)], decisions=decisions)
     head = changelog.header(
         source=source,

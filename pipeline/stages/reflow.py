@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from itertools import groupby, pairwise
@@ -24,6 +25,7 @@ import regex
 
 from pipeline.core.document import PAGE_BREAK, Document
 from pipeline.core.edits import Edit
+from pipeline.core.large_text import line_pieces
 from pipeline.core.lexicon import zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
@@ -38,6 +40,9 @@ _OPENERS = "\"'“‘([«"
 # spaces and letters, inside one line. As for ``_HYPHENATED``, the hyphen is found first and the letters
 # before it read backwards (40 times faster than trying a word at every letter).
 _BROKEN_INSIDE_LINE = regex.compile(r"(?<=(?<![\p{L}-])(\p{L}+))-([ \t]+)(\p{L}+)(?![\p{L}-])")
+# Reflow works a group of at least this many lines at a time, cut where blank lines end a paragraph (a
+# break never joined), so that a large scan never has all its lines and breaks as objects at once.
+GROUP_LINES = 2000
 
 
 @dataclass(frozen=True)
@@ -162,40 +167,64 @@ def _pattern(table: RuleTable, key: str) -> regex.Pattern[str]:
         raise table._fail(key, f"is not a valid regular expression ({error})") from None
 
 
-def typical_width(lengths: list[int], quantile: float) -> int:
-    """The length at which ``quantile`` of the characters sit in lines at least that long.
+def typical_width(lengths: Counter[int], quantile: float) -> int:
+    """The length at which ``quantile`` of the characters sit in lines at least that long (``lengths``
+    counts the lines of each length).
 
     Weighting by characters keeps a page's width where its running text is: ten short address lines
     hardly move it, and a text already reflowed (one long line a paragraph) gets a width no kept line
     reaches.
 
-    >>> typical_width([80, 78, 81, 79, 30, 12, 80], 0.5)
+    >>> typical_width(Counter([80, 78, 81, 79, 30, 12, 80]), 0.5)
     80
     """
-    ordered = sorted(lengths, reverse=True)
-    target = quantile * sum(ordered)
+    target = quantile * sum(length * count for length, count in lengths.items())
     total = 0
-    for length in ordered:
-        total += length
+    for length in sorted(lengths, reverse=True):
+        total += length * lengths[length]
         if total >= target:
             return length
-    return ordered[-1] if ordered else 0
+    return min(lengths, default=0)
 
 
 class _Line:
-    """A content line: where it starts, its text without surrounding blanks, its indentation.
+    """A content line: where it starts, its text without surrounding blanks, its indentation, and what
+    lies between it and the content line before (blank lines, a page break).
 
     ``end`` is the offset just after its last visible character, ``body_start`` that of its first.
     """
 
-    __slots__ = ("block", "body_start", "closes_block", "end", "indent", "length", "page", "start", "text")
+    __slots__ = (
+        "blank_before",
+        "block",
+        "body_start",
+        "closes_block",
+        "end",
+        "indent",
+        "length",
+        "page",
+        "page_break_before",
+        "start",
+        "text",
+    )
 
-    def __init__(self, start: int, text: str, indent: int, page: int, block: int) -> None:
+    def __init__(
+        self,
+        start: int,
+        text: str,
+        indent: int,
+        page: int,
+        block: int,
+        blank_before: bool,
+        page_break_before: bool,
+    ) -> None:
         self.start = start
         self.text = text
         self.indent = indent
         self.page = page
         self.block = block
+        self.blank_before = blank_before
+        self.page_break_before = page_break_before
         self.closes_block = True
         self.length = indent + len(text)
         self.body_start = start + indent
@@ -210,12 +239,12 @@ class _Gap:
 
     __slots__ = ("after", "before", "blank", "decided", "ending", "join", "page_break", "score")
 
-    def __init__(self, before: _Line, after: _Line, blank: bool, page_break: bool) -> None:
+    def __init__(self, before: _Line, after: _Line) -> None:
         self.before = before
         self.after = after
-        self.blank = blank
-        self.page_break = page_break
-        self.decided = page_break or not blank
+        self.blank = after.blank_before
+        self.page_break = after.page_break_before
+        self.decided = self.page_break or not self.blank
         self.ending = ""
         self.score = 0.0
         self.join = False
@@ -223,17 +252,56 @@ class _Gap:
 
 def run(document: Document, settings: Settings) -> list[Edit]:
     """Join lines into paragraphs, de-hyphenate, remove page-break lines, collapse blank lines."""
-    text = document.text
-    rules = load_reflow_rules(settings.rules("reflow"))
+    return reflow(document.text, load_reflow_rules(settings.rules("reflow")))
+
+
+def reflow(text: str, rules: ReflowRules, group_lines: int = GROUP_LINES) -> list[Edit]:
+    """The stage's edits on ``text``, worked ``group_lines`` lines or more at a time (the edits are the
+    same whatever the group size: a group ends only where blank lines end a paragraph).
+
+    Two passes over the lines: the first keeps only each page's width and margin, the second builds the
+    lines and breaks of one group, decides them and lets them go.
+    """
     spellings = DocumentSpellings(text, rules.dehyphenate.document_lookups)
     edits = dehyphenate_inside_lines(text, spellings, rules.dehyphenate)
     if "\n" not in text:
         return edits
-    lines, gaps, edge_breaks = _read_lines(text)
+    limits, indents = _page_measures(text, rules)
+    # Suggested joins are decided once every join is: the document's spellings are looked up in the
+    # order a whole-text pass would look them up (the look-ups are counted).
+    unsure: list[tuple[_Gap, Edit | None]] = []
+    edge_breaks: list[tuple[int, int]] = []
+    group: list[_Line] = []
+    for line in _read_lines(text, edge_breaks):
+        if group and line.blank_before and not line.page_break_before and len(group) >= group_lines:
+            edits += _reflow_group(text, group, limits, indents, rules, spellings, unsure)
+            edits += _blank_lines(text, _Gap(group[-1], line))
+            group = []
+        group.append(line)
+    edits += _reflow_group(text, group, limits, indents, rules, spellings, unsure)
+    for gap, kept in unsure:
+        suggestion = _join(gap, _confidence(gap, rules), rules, spellings)
+        edits.append(replace(suggestion, applied=False, note=_notes(suggestion.note, "unsure: break kept")))
+        if kept is not None:
+            edits.append(kept)
     edits += [
         Edit(start, end, "", "page-break", note="page break at the text's edge") for start, end in edge_breaks
     ]
-    limits = _page_limits(lines, rules)
+    return edits
+
+
+def _reflow_group(
+    text: str,
+    lines: list[_Line],
+    limits: dict[int, tuple[float, float] | None],
+    indents: dict[int, int],
+    rules: ReflowRules,
+    spellings: DocumentSpellings,
+    unsure: list[tuple[_Gap, Edit | None]],
+) -> list[Edit]:
+    """The edits of a group of lines: joins, kept breaks, blank lines; a join only suggested goes to
+    ``unsure`` with the break kept in its place, for the caller to finish."""
+    gaps = [_Gap(before, after) for before, after in pairwise(lines)]
     capitalized_blocks = _capitalized_blocks(lines, rules)
     join_at = rules.threshold + _logit(rules.suggest_below)
     for gap in gaps:
@@ -242,25 +310,22 @@ def run(document: Document, settings: Settings) -> list[Edit]:
             gap.score = join_evidence(gap, limits[gap.before.page], capitalized_blocks, rules)
             gap.join = gap.score > rules.threshold and gap.score >= join_at
     run_lengths = _run_lengths(gaps)
-    indents = _page_indents(lines)
     joins = {
         index: _join(gap, _confidence(gap, rules), rules, spellings)
         for index, gap in enumerate(gaps)
         if gap.join
     }
-    if rules.wrap:
-        edits.extend(wrap_paragraphs(text, lines, gaps, joins, rules.wrap))
+    edits = wrap_paragraphs(text, lines, gaps, joins, rules.wrap) if rules.wrap else []
     edits.extend(joins.values())
     for index, gap in enumerate(gaps):
         if not gap.decided:
             edits.extend(_blank_lines(text, gap))
         elif not gap.join:
-            if gap.score > rules.threshold:
-                unsure = _join(gap, _confidence(gap, rules), rules, spellings)
-                edits.append(replace(unsure, applied=False, note=_notes(unsure.note, "unsure: break kept")))
             paragraph_start = gap.after.indent - indents[gap.after.page] >= rules.indent
             kept = _keep_break(gap, run_lengths[index], run_lengths[index + 1], paragraph_start, rules)
-            if kept is not None:
+            if gap.score > rules.threshold:
+                unsure.append((gap, kept))
+            elif kept is not None:
                 edits.append(kept)
     return edits
 
@@ -277,80 +342,87 @@ def _confidence(gap: _Gap, rules: ReflowRules) -> float:
     return 1.0 / (1.0 + math.exp(rules.threshold - gap.score))
 
 
-def _read_lines(text: str) -> tuple[list[_Line], list[_Gap], list[tuple[int, int]]]:
-    """Content lines, the gaps between consecutive ones, and the spans of page-break lines before the
-    first or after the last content line (nothing to join there: they are removed)."""
-    lines: list[_Line] = []
-    gaps: list[_Gap] = []
-    edge_breaks: list[tuple[int, int]] = []
+def _read_lines(text: str, edge_breaks: list[tuple[int, int]] | None = None) -> Iterator[_Line]:
+    """The content lines in order; ``edge_breaks`` receives the spans of page-break lines before the first
+    or after the last content line (nothing to join there: they are removed), once all are read.
+
+    A line is closed (``closes_block`` settled) when the next one is read. The text is split into lines
+    a piece at a time, so that its lines are never all held.
+    """
     page = block = 0
     blank = page_break = False
-    position = 0
     last: _Line | None = None
-    for line in text.split("\n"):
-        start = position
-        position += len(line) + 1
-        body = line.strip(" \t")
-        if not body:
-            blank = True
-            continue
-        if body == PAGE_BREAK:
-            if last is not None:
-                page_break = True
-            else:
-                edge_breaks.append((start, min(position, len(text))))
-            page += 1
-            continue
-        indent = 0 if line[0] == body[0] else len(line) - len(line.lstrip(" \t"))
-        if last is None:  # blank lines before the first line start nothing
-            current = _Line(start, body, indent, page, block)
-            blank = False
-        elif blank or page_break:
-            block += 1
-            current = _Line(start, body, indent, page, block)
-            gaps.append(_Gap(last, current, blank, page_break))
+    for piece_start, piece_end in line_pieces(text):
+        lines = text[piece_start:piece_end].split("\n")
+        if piece_end < len(text):
+            lines.pop()  # the piece ends with a line end: nothing follows it in this piece
+        position = piece_start
+        for line in lines:
+            start = position
+            position += len(line) + 1
+            body = line.strip(" \t")
+            if not body:
+                blank = True
+                continue
+            if body == PAGE_BREAK:
+                if last is not None:
+                    page_break = True
+                elif edge_breaks is not None:
+                    edge_breaks.append((start, min(position, len(text))))
+                page += 1
+                continue
+            indent = 0 if line[0] == body[0] else len(line) - len(line.lstrip(" \t"))
+            if last is None:  # blank lines before the first line start nothing
+                blank = False
+            elif blank or page_break:
+                block += 1
+            else:  # the common case: the next line of a block
+                last.closes_block = False
+            last = _Line(start, body, indent, page, block, blank, page_break)
             blank = page_break = False
-        else:  # the common case: the next line of a block
-            current = _Line(start, body, indent, page, block)
-            last.closes_block = False
-            gaps.append(_Gap(last, current, False, False))
-        lines.append(current)
-        last = current
-    if page_break:
-        last = lines[-1]
-        edge_breaks.append((last.end, last.end + text[last.end :].rfind(PAGE_BREAK) + 1))
-    return lines, gaps, edge_breaks
+            yield last
+    if page_break and edge_breaks is not None and last is not None:
+        edge_breaks.append((last.end, text.rfind(PAGE_BREAK, last.end) + 1))
 
 
-def _page_indents(lines: list[_Line]) -> dict[int, int]:
-    """Each page's left margin: the least indentation of its lines (a line further in starts something)."""
-    return {page: min(line.indent for line in group) for page, group in _by_page(lines)}
-
-
-def _by_page(lines: list[_Line]) -> groupby[int, _Line]:
+def _by_page(lines: Iterator[_Line]) -> groupby[int, _Line]:
     """The lines page by page (pages follow each other in the text)."""
     return groupby(lines, key=attrgetter("page"))
 
 
-def _page_limits(lines: list[_Line], rules: ReflowRules) -> dict[int, tuple[float, float] | None]:
-    """Each page's limits ``(short, full)`` from its typical width: a line is short when it and the next
-    line's first word fit in ``short``, full from ``full``. A short page borrows the document's width; a
-    short document has none (``None``: every line counts as short)."""
-    # Widths leave indentation out: a paragraph break that removes an indent must not move them.
-    by_page = {page: [len(line.text) for line in group] for page, group in _by_page(lines)}
-    everything = [length for lengths in by_page.values() for length in lengths]
+def _page_measures(
+    text: str, rules: ReflowRules
+) -> tuple[dict[int, tuple[float, float] | None], dict[int, int]]:
+    """Each page's limits ``(short, full)`` and its left margin, in a pass over the lines that keeps only
+    these numbers.
+
+    The limits come from the page's typical width: a line is short when it and the next line's first
+    word fit in ``short``, full from ``full``. A short page borrows the document's width; a short
+    document has none (``None``: every line counts as short). The margin is the least indentation of the
+    page's lines (a line further in starts something).
+    """
+    widths: dict[int, int | None] = {}
+    indents: dict[int, int] = {}
+    everything: Counter[int] = Counter()
+    for page, lines in _by_page(_read_lines(text)):
+        # Widths leave indentation out: a paragraph break that removes an indent must not move them.
+        lengths: Counter[int] = Counter()
+        indent = math.inf
+        for line in lines:
+            lengths[len(line.text)] += 1
+            indent = min(indent, line.indent)
+        everything.update(lengths)
+        indents[page] = int(indent)
+        enough = lengths.total() >= rules.page_min_lines
+        widths[page] = typical_width(lengths, rules.weighted_quantile) if enough else None
     document_width = (
-        typical_width(everything, rules.weighted_quantile) if len(everything) >= rules.min_lines else None
+        typical_width(everything, rules.weighted_quantile) if everything.total() >= rules.min_lines else None
     )
     limits = {}
-    for page, lengths in by_page.items():
-        width = (
-            typical_width(lengths, rules.weighted_quantile)
-            if len(lengths) >= rules.page_min_lines
-            else document_width
-        )
+    for page, page_width in widths.items():
+        width = document_width if page_width is None else page_width
         limits[page] = None if width is None else (width * (1 - rules.short_margin), width * rules.full_ratio)
-    return limits
+    return limits, indents
 
 
 def _capitalized_blocks(lines: list[_Line], rules: ReflowRules) -> frozenset[int]:
@@ -517,7 +589,9 @@ class DocumentSpellings:
     """How the document itself writes a word: the strongest evidence for a word broken at a line end.
 
     Hyphenated forms are counted in one pass over the hyphens; a joined form is looked up on demand, at
-    most ``lookups`` times a document, because each look-up reads the whole text.
+    most ``lookups`` times a document, because each look-up reads the whole text. The text is lowered a
+    slice at a time (``str.lower`` takes 12 bytes a character while it works) and kept in those slices:
+    no word runs over a line end.
 
     >>> spellings = DocumentSpellings("names of co-conspirators, and co-\\nconspirators", 4)
     >>> spellings.hyphenated("co-conspirators"), spellings.joined("coconspirators", 1)
@@ -526,7 +600,7 @@ class DocumentSpellings:
 
     def __init__(self, text: str, lookups: int) -> None:
         self._text = text
-        self._lower: str | None = None
+        self._lower: list[str] | None = None
         self._compounds: Counter[str] | None = None
         self._lookups = lookups
         # Decisions made so far, by the two halves: a word broken the same way is decided once.
@@ -540,15 +614,18 @@ class DocumentSpellings:
         return decision
 
     @property
-    def lower(self) -> str:
+    def lower(self) -> list[str]:
+        """The text in lower case, in slices cut at line ends."""
         if self._lower is None:
-            self._lower = self._text.lower()
+            self._lower = [self._text[start:end].lower() for start, end in line_pieces(self._text)]
         return self._lower
 
     def hyphenated(self, form: str) -> int:
         """How often the document writes ``form`` (lower case, with its hyphen) within a line."""
         if self._compounds is None:
-            self._compounds = Counter(map("-".join, _HYPHENATED.findall(self.lower)))
+            self._compounds = Counter(
+                "-".join(halves) for piece in self.lower for halves in _HYPHENATED.findall(piece)
+            )
         return self._compounds[form]
 
     def joined(self, form: str, enough: int) -> int:
@@ -558,14 +635,16 @@ class DocumentSpellings:
         if self._lookups <= 0:
             return 0
         self._lookups -= 1
-        text = self.lower
         count = 0
-        start = text.find(form)
-        while start != -1 and count < enough:
-            end = start + len(form)
-            if not text[start - 1 : start].isalpha() and not text[end : end + 1].isalpha():
-                count += 1
-            start = text.find(form, end)
+        for text in self.lower:
+            start = text.find(form)
+            while start != -1 and count < enough:
+                end = start + len(form)
+                if not text[start - 1 : start].isalpha() and not text[end : end + 1].isalpha():
+                    count += 1
+                start = text.find(form, end)
+            if count >= enough:
+                break
         return count
 
 
