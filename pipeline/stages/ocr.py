@@ -500,9 +500,8 @@ class WordRepairer:
         floor = self.other_language_zipf
         others = [word for word in neighbours if word]
         return any(
-            common_zipf(token.lower(), language, floor) >= floor
-            and any(common_zipf(word, language, floor) >= max(floor, zipf(word)) for word in others)
-            for language in self.other_languages
+            any(common_zipf(word, language, floor) >= max(floor, zipf(word)) for word in others)
+            for language in _common_languages(token.lower(), self.other_languages, floor)
         )
 
     def _own_score(self, token: str, case: str, initial: bool = False) -> float:
@@ -635,13 +634,16 @@ class WordRepairer:
 
 
 def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
-    """How well a word (or two, split) fits between its neighbours: the pairs' associations, each capped."""
+    """How well a word (or two, split) fits between its neighbours: the pairs' associations, each capped
+    to [-3, 3] (by comparisons: ``max(-3.0, min(3.0, a))`` took a third of the time here)."""
     fit = 0.0
     first, _, last = words.partition(" ")
     if before:
-        fit += max(-3.0, min(3.0, pairs.association(before, first)))
+        association = pairs.association(before, first)
+        fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     if after:
-        fit += max(-3.0, min(3.0, pairs.association(last or first, after)))
+        association = pairs.association(last or first, after)
+        fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     return fit
 
 
@@ -659,6 +661,17 @@ def _left_as_written(token: str) -> bool:
     return bool(_NUMBER_LIKE.fullmatch(token) or _NON_LATIN.search(token)) or not any(
         c.isalpha() for c in token
     )
+
+
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _common_languages(word: str, languages: tuple[str, ...], floor: float) -> tuple[str, ...]:
+    """The languages in which ``word`` is common (Zipf ``floor`` or more), kept for the process: the same
+    words are judged again and again between other neighbours.
+
+    >>> _common_languages("sont", ("fr", "de"), 3.5), _common_languages("wbich", ("fr", "de"), 3.5)
+    (('fr',), ())
+    """
+    return tuple(language for language in languages if common_zipf(word, language, floor) >= floor)
 
 
 @lru_cache(maxsize=_CACHE_LIMIT)
@@ -853,6 +866,7 @@ def same_spelling_of_old(token: str, best: str) -> bool:
     return _old_print_key(token) in (_old_print_key(best), _old_print_key(best[:-1]))
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def _old_print_key(word: str) -> str:
     """The word in lower case with doubled letters single and a final ``e`` dropped."""
     single = _DOUBLED_LETTER.sub(r"\1", word.lower())
