@@ -12,7 +12,6 @@ split at a line end are left as the author wrote them.
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from collections import Counter
@@ -573,8 +572,7 @@ class WordRepairer:
             for word, distance, _ in process.extract(lower, near, scorer=Levenshtein.distance, limit=None):
                 rough[word] = zipf[word] - 3.8 * distance
         rough.pop(lower, None)
-        top = heapq.nsmallest(self.most, rough.items(), key=_best_first)
-        likeliest = [word for word, estimate in top if estimate >= top[0][1] - self.rough_reach]
+        likeliest = _likeliest(rough, self.rough_reach, self.most)
         case = _case_class(token)
         bonus = self.name_context_bonus
         scores: dict[str, float] = {}
@@ -604,10 +602,11 @@ class WordRepairer:
         found = {}
         for at in range(1, len(token)):
             first, second = token[:at], token[at:]
-            if not (first.isalpha() and second.isalpha()) or _BROKEN_CASE.search(first + " " + second):
-                continue
             first_zipf, second_zipf = self._part_zipf(first), self._part_zipf(second)
-            if first_zipf >= least and second_zipf >= least:
+            # The frequencies first: most cuts make no two words, and are ruled out without a regex.
+            if first_zipf < least or second_zipf < least:
+                continue
+            if first.isalpha() and second.isalpha() and not _BROKEN_CASE.search(first + " " + second):
                 pairs = self.word_pairs()
                 joint = first_zipf + second_zipf - 9 + pairs.association(first.lower(), second.lower())
                 found[f"{first} {second}"] = joint - self.split_cost
@@ -645,6 +644,19 @@ def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
         association = pairs.association(last or first, after)
         fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     return fit
+
+
+def _likeliest(estimates: dict[str, float], reach: float, most: int) -> list[str]:
+    """The ``most`` words of highest estimate, of those within ``reach`` of the highest, best first.
+
+    >>> _likeliest({"the": 5.0, "tho": 2.5, "she": 1.0, "thy": 5.0}, 3.0, 2)
+    ['the', 'thy']
+    """
+    if not estimates:
+        return []
+    least = max(estimates.values()) - reach
+    within = [pair for pair in estimates.items() if pair[1] >= least]
+    return [word for word, _ in sorted(within, key=_best_first)[:most]]
 
 
 def _best_first(pair: tuple[str, float]) -> tuple[float, str]:
