@@ -163,7 +163,7 @@ def differing_runs(ocr: str, truth: str) -> list[tuple[str, str]]:
     """
     runs = []
     seen_start = printed_start = -1
-    for tag, i1, _, j1, _ in Levenshtein.opcodes(ocr, truth):
+    for tag, i1, _, j1, _ in Levenshtein.opcodes(ocr, truth).as_list():  # tuples: faster than Opcode objects
         if tag == "equal":
             if seen_start >= 0:
                 runs.append((ocr[seen_start:i1], truth[printed_start:j1]))
