@@ -12,7 +12,6 @@ split at a line end are left as the author wrote them.
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from collections import Counter
@@ -165,7 +164,7 @@ def differing_runs(ocr: str, truth: str) -> list[tuple[str, str]]:
     """
     runs = []
     seen_start = printed_start = -1
-    for tag, i1, _, j1, _ in Levenshtein.opcodes(ocr, truth):
+    for tag, i1, _, j1, _ in Levenshtein.opcodes(ocr, truth).as_list():  # tuples: faster than Opcode objects
         if tag == "equal":
             if seen_start >= 0:
                 runs.append((ocr[seen_start:i1], truth[printed_start:j1]))
@@ -505,9 +504,8 @@ class WordRepairer:
         floor = self.other_language_zipf
         others = [word for word in neighbours if word]
         return any(
-            common_zipf(token.lower(), language, floor) >= floor
-            and any(common_zipf(word, language, floor) >= max(floor, zipf(word)) for word in others)
-            for language in self.other_languages
+            any(common_zipf(word, language, floor) >= max(floor, zipf(word)) for word in others)
+            for language in _common_languages(token.lower(), self.other_languages, floor)
         )
 
     def _own_score(self, token: str, case: str, initial: bool = False) -> float:
@@ -642,8 +640,7 @@ class WordRepairer:
             for word, distance, _ in process.extract(lower, near, scorer=Levenshtein.distance, limit=None):
                 rough[word] = zipf[word] - 3.8 * distance
         rough.pop(lower, None)
-        top = heapq.nsmallest(self.most, rough.items(), key=_best_first)
-        likeliest = [word for word, estimate in top if estimate >= top[0][1] - self.rough_reach]
+        likeliest = _likeliest(rough, self.rough_reach, self.most)
         case = _case_class(token)
         bonus = self.name_context_bonus
         scores: dict[str, float] = {}
@@ -673,10 +670,11 @@ class WordRepairer:
         found = {}
         for at in range(1, len(token)):
             first, second = token[:at], token[at:]
-            if not (first.isalpha() and second.isalpha()) or _BROKEN_CASE.search(first + " " + second):
-                continue
             first_zipf, second_zipf = self._part_zipf(first), self._part_zipf(second)
-            if first_zipf >= least and second_zipf >= least:
+            # The frequencies first: most cuts make no two words, and are ruled out without a regex.
+            if first_zipf < least or second_zipf < least:
+                continue
+            if first.isalpha() and second.isalpha() and not _BROKEN_CASE.search(first + " " + second):
                 pairs = self.word_pairs()
                 joint = first_zipf + second_zipf - 9 + pairs.association(first.lower(), second.lower())
                 found[f"{first} {second}"] = joint - self.split_cost
@@ -703,14 +701,30 @@ class WordRepairer:
 
 
 def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
-    """How well a word (or two, split) fits between its neighbours: the pairs' associations, each capped."""
+    """How well a word (or two, split) fits between its neighbours: the pairs' associations, each capped
+    to [-3, 3] (by comparisons: ``max(-3.0, min(3.0, a))`` took a third of the time here)."""
     fit = 0.0
     first, _, last = words.partition(" ")
     if before:
-        fit += max(-3.0, min(3.0, pairs.association(before, first)))
+        association = pairs.association(before, first)
+        fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     if after:
-        fit += max(-3.0, min(3.0, pairs.association(last or first, after)))
+        association = pairs.association(last or first, after)
+        fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     return fit
+
+
+def _likeliest(estimates: dict[str, float], reach: float, most: int) -> list[str]:
+    """The ``most`` words of highest estimate, of those within ``reach`` of the highest, best first.
+
+    >>> _likeliest({"the": 5.0, "tho": 2.5, "she": 1.0, "thy": 5.0}, 3.0, 2)
+    ['the', 'thy']
+    """
+    if not estimates:
+        return []
+    least = max(estimates.values()) - reach
+    within = [pair for pair in estimates.items() if pair[1] >= least]
+    return [word for word, _ in sorted(within, key=_best_first)[:most]]
 
 
 def _best_first(pair: tuple[str, float]) -> tuple[float, str]:
@@ -727,6 +741,17 @@ def _left_as_written(token: str) -> bool:
     return bool(_NUMBER_LIKE.fullmatch(token) or _NON_LATIN.search(token)) or not any(
         c.isalpha() for c in token
     )
+
+
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _common_languages(word: str, languages: tuple[str, ...], floor: float) -> tuple[str, ...]:
+    """The languages in which ``word`` is common (Zipf ``floor`` or more), kept for the process: the same
+    words are judged again and again between other neighbours.
+
+    >>> _common_languages("sont", ("fr", "de"), 3.5), _common_languages("wbich", ("fr", "de"), 3.5)
+    (('fr',), ())
+    """
+    return tuple(language for language in languages if common_zipf(word, language, floor) >= floor)
 
 
 @lru_cache(maxsize=_CACHE_LIMIT)
@@ -984,6 +1009,7 @@ def same_spelling_of_old(token: str, best: str) -> bool:
     return _old_print_key(token) in (_old_print_key(best), _old_print_key(best[:-1]))
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def _old_print_key(word: str) -> str:
     """The word in lower case with doubled letters single and a final ``e`` dropped."""
     single = _DOUBLED_LETTER.sub(r"\1", word.lower())
