@@ -55,11 +55,13 @@ _WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the channel says of one word: the best reading, its posterior, and the runners-up."""
+    """What the channel says of one word: the best reading, its posterior, and the runners-up; ``shown``
+    where it is worth a suggestion at least (likely enough, and not the document's own spelling)."""
 
     best: str
     posterior: float
     others: tuple[tuple[str, float], ...]
+    shown: bool = True
 
 
 class Channel:
@@ -455,8 +457,9 @@ class WordRepairer:
     def judge(
         self, token: str, name_context: bool, before: str, after: str, initial: bool = False
     ) -> Verdict | None:
-        """The verdict on a token between two words (lower case, or ""), or None to leave it; ``initial``:
-        the token begins a sentence or a line, where a capital says nothing of a name."""
+        """The verdict on a token between two words (lower case, or ""), or None where it has no
+        candidates; ``initial``: the token begins a sentence or a line, where a capital says nothing of a
+        name."""
         case = _case_class(token)
         scores = self.scores(token, name_context)
         if not scores:
@@ -476,9 +479,31 @@ class WordRepairer:
         total = 10 ** (own - top) + sum(10 ** (score - top) for _, score in ranked)
         posteriors = [(word, 10 ** (score - top) / total) for word, score in ranked[:4]]
         best, posterior = posteriors[0]
-        if posterior < self.suggest_confidence or self._house_spelling(token, best):
-            return None
-        return Verdict(best, posterior, tuple(posteriors[1:]))
+        shown = posterior >= self.suggest_confidence and not self._house_spelling(token, best)
+        return Verdict(best, posterior, tuple(posteriors[1:]), shown)
+
+    def stays_unshown(self, verdict: Verdict | None, token: str, name_context: bool) -> bool:
+        """Whether a verdict too unsure to show stays so however the document's own misreadings raise
+        its candidates: the best posterior, with the largest bonus any candidate takes, is still below
+        ``suggest_confidence`` (the candidates weighed the same). The second reading need not judge such
+        a word again.
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
+        >>> repairer.adapt(Counter({("o", "e"): 10}))
+        >>> far, near = Verdict("the", 0.01, (), shown=False), Verdict("the", 0.2, (), shown=False)
+        >>> repairer.stays_unshown(far, "tho", False), repairer.stays_unshown(near, "tho", False)
+        (True, False)
+        """
+        if verdict is None:
+            return True  # no candidates, whatever they would cost
+        if verdict.shown or verdict.posterior >= self.suggest_confidence:
+            return False  # shown, or hidden as a house spelling that a new best may not be
+        bonuses = [self.bonus(token, form) for form, _ in self.candidate_scores(token, name_context)]
+        if any(bonuses[self.in_context :]):
+            return False  # a candidate the first reading did not weigh may come among those weighed
+        odds = verdict.posterior / (1 - verdict.posterior) * 10 ** max(bonuses)
+        return odds / (1 + odds) < self.suggest_confidence
 
     def _house_spelling(self, token: str, best: str) -> bool:
         """The document writes the word often (``house_spelling_count``), and more often than the candidate
@@ -831,38 +856,79 @@ def document_noise(counts: Counter[str], unknown: set[str]) -> float:
 
 
 def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> list[Edit]:
-    """Edits for the words whose best candidate is likely enough: applied, or suggested.
-
-    Words no lexicon knows are judged always; known short words (``tho``, ``bo``) only in a document
-    noisy enough that such misreadings are to be expected, and against a higher bar. The document is read
-    twice where its first reading shows misreadings of its own (see ``WordRepairer.adapt``). The
-    misreadings are those the text shows: a run on its own output, whose misread words are repaired, sees
-    fewer, so ``run`` reads again until nothing changes under that weaker evidence too.
+    """Edits for the words whose best candidate is likely enough: applied, or suggested (one reading).
 
     >>> from pipeline.core.settings import Settings
     >>> [(e.replacement, e.applied) for e in repair_words("tbe end", Settings().rules("ocr"), frozenset())]
     [('the', True)]
     """
-    counts = count_matches(TOKEN, text)
-    repairer = WordRepairer(rules, counts, extra_words)
-    unknown = {token for token in counts if not repairer.known(token)}
-    old_print = len(old_spellings(unknown, repairer.lexicon.zipf, rules)) >= rules.integer(
-        "old_spelling_min_words", low=1
-    )
-    noisy = document_noise(counts, unknown) >= rules.number("real_word_min_noise", low=0, high=1)
-    # A spelling the document repeats is its own in old print or clean print; in noisy print it is as
-    # likely a misreading the OCR repeats (`woro` for every `were`).
-    repairer.keeps_house_spellings = old_print or not noisy
-    verdicts: dict[VerdictKey, Verdict | None] = {}
-    reading = _DocumentReading(text, repairer, unknown, old_print, rules)
-    edits = reading.edits(_suspects(counts, unknown, repairer, noisy, rules), verdicts)
-    repairer.adapt(document_misreadings(text, edits))
-    if not repairer.is_adapted():
-        return edits
-    # The second reading: only the verdicts on words whose candidates take one of the document's own
-    # misreadings can change.
-    kept = {key: verdict for key, verdict in verdicts.items() if not repairer.adapted(key[0], key[1])}
-    return reading.edits(_suspects(counts, unknown, repairer, noisy, rules), kept)
+    return DocumentReader(rules, extra_words)(text)
+
+
+class DocumentReader:
+    """Reads one document's words, again each time it is called with the text as the last reading's
+    repairs left it (see ``run``), keeping the verdicts that nothing since has touched.
+
+    Words no lexicon knows are judged always; known short words (``tho``, ``bo``) only in a document
+    noisy enough that such misreadings are to be expected, and against a higher bar. Each reading reads
+    twice where its first pass shows misreadings of the document's own (see ``WordRepairer.adapt``). The
+    misreadings are those the text shows: a run on its own output, whose misread words are repaired, sees
+    fewer, so ``run`` reads again until nothing changes under that weaker evidence too.
+    """
+
+    def __init__(self, rules: RuleTable, extra_words: frozenset[str]) -> None:
+        self.rules, self.extra_words = rules, extra_words
+        # The last reading's counts (case folded), first-pass verdicts and house-spelling setting.
+        self._counts: Counter[str] = Counter()
+        self._verdicts: dict[VerdictKey, Verdict | None] = {}
+        self._keeps_house_spellings: bool | None = None
+
+    def __call__(self, text: str) -> list[Edit]:
+        rules = self.rules
+        counts = count_matches(TOKEN, text)
+        repairer = WordRepairer(rules, counts, self.extra_words)
+        unknown = {token for token in counts if not repairer.known(token)}
+        old_print = len(old_spellings(unknown, repairer.lexicon.zipf, rules)) >= rules.integer(
+            "old_spelling_min_words", low=1
+        )
+        noisy = document_noise(counts, unknown) >= rules.number("real_word_min_noise", low=0, high=1)
+        # A spelling the document repeats is its own in old print or clean print; in noisy print it is as
+        # likely a misreading the OCR repeats (`woro` for every `were`).
+        repairer.keeps_house_spellings = old_print or not noisy
+        verdicts = self._untouched_verdicts(repairer)
+        reading = _DocumentReading(text, repairer, unknown, old_print, rules)
+        edits = reading.edits(_suspects(counts, unknown, repairer, noisy, rules), verdicts)
+        self._counts, self._verdicts = repairer.folded_counts, verdicts
+        self._keeps_house_spellings = repairer.keeps_house_spellings
+        repairer.adapt(document_misreadings(text, edits))
+        if not repairer.is_adapted():
+            return edits
+        # The second pass: only the verdicts on words whose candidates take one of the document's own
+        # misreadings can change.
+        kept = {
+            key: verdict
+            for key, verdict in verdicts.items()
+            if not repairer.adapted(key[0], key[1]) or repairer.stays_unshown(verdict, key[0], key[1])
+        }
+        return reading.edits(_suspects(counts, unknown, repairer, noisy, rules), kept)
+
+    def _untouched_verdicts(self, repairer: WordRepairer) -> dict[VerdictKey, Verdict | None]:
+        """The last reading's first-pass verdicts that still hold: a verdict depends on the document's
+        counts of the token and of its candidates (its prior, the house spelling), which the repairs
+        since may have changed, and on the words beside it, which are part of its key."""
+        if repairer.keeps_house_spellings != self._keeps_house_spellings:
+            return {}
+        now, before = repairer.folded_counts, self._counts
+        changed = {word for word in now.keys() | before.keys() if now[word] != before[word]}
+        weighed = repairer.in_context
+        return {
+            key: verdict
+            for key, verdict in self._verdicts.items()
+            if key[0].lower() not in changed
+            and not any(
+                form.lower() in changed for form, _ in repairer.candidate_scores(key[0], key[1])[:weighed]
+            )
+        }
 
 
 # What a verdict depends on: the token, whether it stands where a first name does, the words before and
@@ -931,9 +997,9 @@ class _DocumentReading:
                 if len(verdicts) >= _CACHE_LIMIT:
                     verdicts.clear()  # a bound on memory for a file of millions of words
                 verdict = verdicts[key] = repairer.judge(*key)
-                if verdict is not None and repairer.foreign(token, key[2:4]):
+                if verdict is not None and verdict.shown and repairer.foreign(token, key[2:4]):
                     verdict = verdicts[key] = None
-            if verdict is not None:
+            if verdict is not None and verdict.shown:
                 edits.append(self._edit(start, end, token, verdict))
         return edits
 
@@ -1057,6 +1123,6 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     rules = settings.rules("ocr")
     readings = rules.integer("readings", low=1)
     return [
-        *settle(text, lambda current: repair_words(current, rules, extra_words), readings),
+        *settle(text, DocumentReader(rules, extra_words), readings),
         *suggest_doubled_words(text, settings.rules("doubled-words")),
     ]
