@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 from rapidfuzz import process
@@ -46,6 +48,9 @@ _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
 # Candidate scores and channel costs are kept for the process, up to this many words each.
 _CACHE_LIMIT = 100_000
+# How far from an applied repair a token's verdict may change: the word-before search reaches back 40
+# characters; the sentence-start, line-start and line-end tests look at a few around the token.
+_NEAR = 45
 _APOSTROPHE = regex.compile(r"['’]")
 _DOUBLED_LETTER = regex.compile(r"(\p{L})\1+")
 # Searched backwards ((?r)), from the token: ten times faster than trying every start before it.
@@ -595,6 +600,10 @@ class WordRepairer:
             return 0.0
         return sum(self._bonus.get(run, 0.0) for run in differing_runs(token.lower(), form.lower()))
 
+    def bonuses(self) -> dict[tuple[str, str], float]:
+        """The bonus of each of the document's own misreadings (see ``adapt``)."""
+        return self._bonus
+
     def is_adapted(self) -> bool:
         """Whether the document shows misreadings of its own often enough to change any score."""
         return bool(self._bonus)
@@ -867,7 +876,8 @@ def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> li
 
 class DocumentReader:
     """Reads one document's words, again each time it is called with the text as the last reading's
-    repairs left it (see ``run``), keeping the verdicts that nothing since has touched.
+    applied edits left it (as ``settle`` calls it, see ``run``), judging again only what those edits can
+    have changed.
 
     Words no lexicon knows are judged always; known short words (``tho``, ``bo``) only in a document
     noisy enough that such misreadings are to be expected, and against a higher bar. Each reading reads
@@ -878,10 +888,7 @@ class DocumentReader:
 
     def __init__(self, rules: RuleTable, extra_words: frozenset[str]) -> None:
         self.rules, self.extra_words = rules, extra_words
-        # The last reading's counts (case folded), first-pass verdicts and house-spelling setting.
-        self._counts: Counter[str] = Counter()
-        self._verdicts: dict[VerdictKey, Verdict | None] = {}
-        self._keeps_house_spellings: bool | None = None
+        self._last: _LastReading | None = None
 
     def __call__(self, text: str) -> list[Edit]:
         rules = self.rules
@@ -895,40 +902,149 @@ class DocumentReader:
         # A spelling the document repeats is its own in old print or clean print; in noisy print it is as
         # likely a misreading the OCR repeats (`woro` for every `were`).
         repairer.keeps_house_spellings = old_print or not noisy
-        verdicts = self._untouched_verdicts(repairer)
         reading = _DocumentReading(text, repairer, unknown, old_print, rules)
-        edits = reading.edits(_suspects(counts, unknown, repairer, noisy, rules), verdicts)
-        self._counts, self._verdicts = repairer.folded_counts, verdicts
-        self._keeps_house_spellings = repairer.keeps_house_spellings
-        repairer.adapt(document_misreadings(text, edits))
-        if not repairer.is_adapted():
-            return edits
-        # The second pass: only the verdicts on words whose candidates take one of the document's own
-        # misreadings can change.
-        kept = {
-            key: verdict
-            for key, verdict in verdicts.items()
-            if not repairer.adapted(key[0], key[1]) or repairer.stays_unshown(verdict, key[0], key[1])
-        }
-        return reading.edits(_suspects(counts, unknown, repairer, noisy, rules), kept)
+        last = (
+            self._last if self._last is not None and self._last.leads_to(text, (noisy, old_print)) else None
+        )
+        suspects = _suspects(counts, unknown, repairer, noisy, rules)
+        verdicts: dict[VerdictKey, Verdict | None] = {}
+        unchanged = None
+        touched: set[str] = set()
+        if last is not None:
+            changed = last.changed_words(repairer.folded_counts)
+            verdicts = last.untouched_verdicts(repairer, changed)
+            touched = {token for token in suspects if _touched(repairer, token, changed)}
+            unchanged = last.unchanged(text, last.first_pass, touched)
+        first_pass = edits = reading.edits(suspects, verdicts, unchanged)
+        repairer.adapt(document_misreadings(text, first_pass))
+        if repairer.is_adapted():
+            # The second pass: only the verdicts on words whose candidates take one of the document's own
+            # misreadings can change.
+            kept = {
+                key: verdict
+                for key, verdict in verdicts.items()
+                if not repairer.adapted(key[0], key[1]) or repairer.stays_unshown(verdict, key[0], key[1])
+            }
+            suspects = _suspects(counts, unknown, repairer, noisy, rules)
+            if last is not None:
+                rebonused = last.rebonused(repairer)
+                touched |= {token for token in suspects if _takes(repairer, token, rebonused)}
+                unchanged = last.unchanged(text, last.final, touched)
+            edits = reading.edits(suspects, kept, unchanged)
+        self._last = _LastReading(text, (noisy, old_print), repairer, verdicts, first_pass, edits)
+        return edits
 
-    def _untouched_verdicts(self, repairer: WordRepairer) -> dict[VerdictKey, Verdict | None]:
-        """The last reading's first-pass verdicts that still hold: a verdict depends on the document's
-        counts of the token and of its candidates (its prior, the house spelling), which the repairs
-        since may have changed, and on the words beside it, which are part of its key."""
-        if repairer.keeps_house_spellings != self._keeps_house_spellings:
+
+def _touched(repairer: WordRepairer, token: str, changed: set[str]) -> bool:
+    """Whether the document's counts that a token's verdict depends on have changed: its own (its
+    prior), or, where the token is common enough to be a house spelling, its candidates'."""
+    lower = token.lower()
+    if lower in changed:
+        return True
+    if not repairer.keeps_house_spellings or repairer.folded_counts[lower] < repairer.house_count:
+        return False
+    forms = repairer.candidate_scores(token, False)[: repairer.in_context]
+    return any(form.lower() in changed for form, _ in forms)
+
+
+def _takes(repairer: WordRepairer, token: str, runs: set[tuple[str, str]]) -> bool:
+    """Whether any candidate of the token takes one of ``runs`` (misreadings whose bonus has changed)."""
+    if not runs:
+        return False
+    lower = token.lower()
+    return any(
+        run in runs
+        for form, _ in repairer.candidate_scores(token, False)
+        if " " not in form
+        for run in differing_runs(lower, form.lower())
+    )
+
+
+class _LastReading:
+    """What a reading leaves the next: its text's length and settings, its counts, verdicts and edits."""
+
+    def __init__(
+        self,
+        text: str,
+        flags: tuple[bool, bool],
+        repairer: WordRepairer,
+        verdicts: dict[VerdictKey, Verdict | None],
+        first_pass: list[Edit],
+        final: list[Edit],
+    ) -> None:
+        self.flags, self.repairer, self.verdicts = flags, repairer, verdicts
+        self.first_pass, self.final = first_pass, final
+        self.applied = sorted((edit for edit in final if edit.applied), key=lambda edit: edit.start)
+        growth = sum(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied)
+        self.next_length = len(text) + growth
+
+    def leads_to(self, text: str, flags: tuple[bool, bool]) -> bool:
+        """Whether ``text`` can be this reading's text with its applied edits made, read with the same
+        document-wide settings (noisy print, old print): else the next reading starts afresh."""
+        return len(text) == self.next_length and flags == self.flags
+
+    def changed_words(self, counts: Counter[str]) -> set[str]:
+        before = self.repairer.folded_counts
+        return {word for word in counts.keys() | before.keys() if counts[word] != before[word]}
+
+    def untouched_verdicts(
+        self, repairer: WordRepairer, changed: set[str]
+    ) -> dict[VerdictKey, Verdict | None]:
+        """The first-pass verdicts that still hold: those of tokens whose counts, and whose candidates'
+        counts, are as they were (the words beside a token are part of the verdict's key)."""
+        if repairer.keeps_house_spellings != self.repairer.keeps_house_spellings:
             return {}
-        now, before = repairer.folded_counts, self._counts
-        changed = {word for word in now.keys() | before.keys() if now[word] != before[word]}
-        weighed = repairer.in_context
         return {
-            key: verdict
-            for key, verdict in self._verdicts.items()
-            if key[0].lower() not in changed
-            and not any(
-                form.lower() in changed for form, _ in repairer.candidate_scores(key[0], key[1])[:weighed]
-            )
+            key: verdict for key, verdict in self.verdicts.items() if not _touched(repairer, key[0], changed)
         }
+
+    def rebonused(self, repairer: WordRepairer) -> set[tuple[str, str]]:
+        """The misreadings whose bonus differs between this reading and ``repairer``'s."""
+        before, now = self.repairer.bonuses(), repairer.bonuses()
+        return {run for run in before.keys() | now.keys() if before.get(run, 0.0) != now.get(run, 0.0)}
+
+    def unchanged(self, text: str, edits: list[Edit], touched: set[str]) -> _Unchanged:
+        """This reading's ``edits``, moved to where they stand in ``text``, for the occurrences no applied
+        edit came near; ``touched`` tokens are judged again wherever they stand."""
+        moved: dict[int, Edit] = {}
+        starts = [edit.start for edit in self.applied]
+        shifts = list(accumulate(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied))
+        for edit in edits:
+            before = bisect_right(starts, edit.start) - 1
+            if before >= 0 and self.applied[before].end > edit.start:
+                continue  # within an applied edit: near it, judged again
+            shift = shifts[before] if before >= 0 else 0
+            moved[edit.start + shift] = replace(edit, start=edit.start + shift, end=edit.end + shift)
+        windows = []
+        for edit, shift in zip(self.applied, shifts, strict=True):
+            end = edit.end + shift
+            start = end - len(edit.replacement)
+            # The token before (the repair is its next word, however far), the tokens after it within
+            # the reach of the word-before search, and those inside.
+            before = start
+            while before > 0 and text[before - 1] in " \t\n":
+                before -= 1
+            windows.append((min(before, start - _NEAR), end + _NEAR))
+        return _Unchanged(moved, windows, touched)
+
+
+class _Unchanged:
+    """The last reading's edits (by their start in this text) for occurrences that no applied edit came
+    near (``windows``, sorted) and whose token is not ``touched``: they hold as they were."""
+
+    def __init__(self, edits: dict[int, Edit], windows: list[tuple[int, int]], touched: set[str]) -> None:
+        self.edits, self.windows, self.touched = edits, windows, touched
+        self._next = 0  # occurrences are asked about in text order
+
+    def holds(self, token: str, start: int, end: int) -> bool:
+        """Whether the occurrence's verdict is the last reading's (``edits`` holds its edit, if any)."""
+        if token in self.touched:
+            return False
+        windows = self.windows
+        while self._next < len(windows) and windows[self._next][1] < start:
+            self._next += 1
+        # Windows are sorted by both ends: only the first not wholly before the occurrence can meet it.
+        return self._next == len(windows) or windows[self._next][0] > end
 
 
 # What a verdict depends on: the token, whether it stands where a first name does, the words before and
@@ -968,8 +1084,14 @@ class _DocumentReading:
         self.real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
         self.short = rules.integer("short_word_length", low=0)
 
-    def edits(self, suspects: set[str], verdicts: dict[VerdictKey, Verdict | None]) -> list[Edit]:
-        """Edits for the suspects' occurrences; ``verdicts`` is the memo of verdicts, filled as it goes."""
+    def edits(
+        self,
+        suspects: set[str],
+        verdicts: dict[VerdictKey, Verdict | None],
+        unchanged: _Unchanged | None = None,
+    ) -> list[Edit]:
+        """Edits for the suspects' occurrences; ``verdicts`` is the memo of verdicts, filled as it goes;
+        ``unchanged``, the last reading's edits where they hold."""
         if not suspects:
             return []
         text, repairer = self.text, self.repairer
@@ -979,6 +1101,10 @@ class _DocumentReading:
             if token not in suspects:
                 continue
             start, end = match.span()
+            if unchanged is not None and unchanged.holds(token, start, end):
+                if (kept := unchanged.edits.get(start)) is not None:
+                    edits.append(kept)
+                continue
             if _split_at_line_end(text, start, end):
                 continue
             # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
