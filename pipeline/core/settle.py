@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 
-from pipeline.core.edits import Edit, splice
+from pipeline.core.edits import Edit, splice, splice_parts
 
 
 def settle(text: str, read: Callable[[str], list[Edit]], readings: int) -> list[Edit]:
@@ -39,7 +39,12 @@ def settle(text: str, read: Callable[[str], list[Edit]], readings: int) -> list[
         if not applied:
             return sorted([*made.edits(), *(made.original(edit, text) for edit in edits)], key=_span)
         made.add(applied, text)
-        text = splice(text, [(edit.start, edit.end, edit.replacement) for edit in applied])
+        parts = splice_parts(text, [(edit.start, edit.end, edit.replacement) for edit in applied])
+        # Our own copy of the text goes before the next is joined (the caller keeps the one it passed):
+        # two copies of a large text at the peak, not three.
+        edits = applied = text = None  # type: ignore[assignment]
+        text = "".join(parts)
+        del parts
         edits = read(text)
     made.add(sorted((edit for edit in edits if edit.applied), key=_span), text)
     return made.edits()

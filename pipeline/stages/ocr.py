@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -914,8 +913,10 @@ class DocumentReader:
             changed = last.changed_words(repairer.folded_counts)
             verdicts = last.untouched_verdicts(repairer, changed)
             touched = {token for token in suspects if _touched(repairer, token, changed)}
-            unchanged = last.unchanged(text, last.first_pass, touched)
+            unchanged = last.unchanged(last.first_pass, touched, text)
         first_pass = edits = reading.edits(suspects, verdicts, unchanged)
+        if last is not None:
+            last.first_pass = []  # carried over: the rest may go
         repairer.adapt(document_misreadings(text, first_pass))
         if repairer.is_adapted():
             # The second pass: only the verdicts on words whose candidates take one of the document's own
@@ -929,7 +930,7 @@ class DocumentReader:
             if last is not None:
                 rebonused = last.rebonused(repairer)
                 touched |= {token for token in suspects if _takes(repairer, token, rebonused)}
-                unchanged = last.unchanged(text, last.final, touched)
+                unchanged = last.unchanged(last.final, touched, text)
             edits = reading.edits(suspects, kept, unchanged)
         self._last = _LastReading(text, (noisy, old_print), repairer, verdicts, first_pass, edits)
         return edits
@@ -972,7 +973,10 @@ class _LastReading:
         first_pass: list[Edit],
         final: list[Edit],
     ) -> None:
-        self.flags, self.repairer, self.verdicts = flags, repairer, verdicts
+        self.flags, self.verdicts = flags, verdicts
+        # Of the reading's repairer only what the next reading compares (its caches may go).
+        self.counts, self.bonuses = repairer.folded_counts, repairer.bonuses()
+        self.keeps_house_spellings = repairer.keeps_house_spellings
         self.first_pass, self.final = first_pass, final
         self.applied = sorted((edit for edit in final if edit.applied), key=lambda edit: edit.start)
         growth = sum(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied)
@@ -984,7 +988,7 @@ class _LastReading:
         return len(text) == self.next_length and flags == self.flags
 
     def changed_words(self, counts: Counter[str]) -> set[str]:
-        before = self.repairer.folded_counts
+        before = self.counts
         return {word for word in counts.keys() | before.keys() if counts[word] != before[word]}
 
     def untouched_verdicts(
@@ -992,29 +996,21 @@ class _LastReading:
     ) -> dict[VerdictKey, Verdict | None]:
         """The first-pass verdicts that still hold: those of tokens whose counts, and whose candidates'
         counts, are as they were (the words beside a token are part of the verdict's key)."""
-        if repairer.keeps_house_spellings != self.repairer.keeps_house_spellings:
+        verdicts, self.verdicts = self.verdicts, {}  # asked once: the memo goes as soon as it is read
+        if repairer.keeps_house_spellings != self.keeps_house_spellings:
             return {}
-        return {
-            key: verdict for key, verdict in self.verdicts.items() if not _touched(repairer, key[0], changed)
-        }
+        return {key: verdict for key, verdict in verdicts.items() if not _touched(repairer, key[0], changed)}
 
     def rebonused(self, repairer: WordRepairer) -> set[tuple[str, str]]:
         """The misreadings whose bonus differs between this reading and ``repairer``'s."""
-        before, now = self.repairer.bonuses(), repairer.bonuses()
+        before, now = self.bonuses, repairer.bonuses()
         return {run for run in before.keys() | now.keys() if before.get(run, 0.0) != now.get(run, 0.0)}
 
-    def unchanged(self, text: str, edits: list[Edit], touched: set[str]) -> _Unchanged:
-        """This reading's ``edits``, moved to where they stand in ``text``, for the occurrences no applied
-        edit came near; ``touched`` tokens are judged again wherever they stand."""
-        moved: dict[int, Edit] = {}
-        starts = [edit.start for edit in self.applied]
+    def unchanged(self, edits: list[Edit], touched: set[str], text: str) -> _Unchanged:
+        """This reading's ``edits`` (in text order) where they still hold in ``text``, the next reading's
+        text: for the occurrences no applied edit came near; ``touched`` tokens are judged again
+        wherever they stand."""
         shifts = list(accumulate(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied))
-        for edit in edits:
-            before = bisect_right(starts, edit.start) - 1
-            if before >= 0 and self.applied[before].end > edit.start:
-                continue  # within an applied edit: near it, judged again
-            shift = shifts[before] if before >= 0 else 0
-            moved[edit.start + shift] = replace(edit, start=edit.start + shift, end=edit.end + shift)
         windows = []
         for edit, shift in zip(self.applied, shifts, strict=True):
             end = edit.end + shift
@@ -1025,26 +1021,51 @@ class _LastReading:
             while before > 0 and text[before - 1] in " \t\n":
                 before -= 1
             windows.append((min(before, start - _NEAR), end + _NEAR))
-        return _Unchanged(moved, windows, touched)
+        return _Unchanged(edits, self.applied, shifts, windows, touched)
 
 
 class _Unchanged:
-    """The last reading's edits (by their start in this text) for occurrences that no applied edit came
-    near (``windows``, sorted) and whose token is not ``touched``: they hold as they were."""
+    """The last reading's edits (in its text, in text order) for occurrences that no applied edit came near
+    (``windows``, sorted, in this text) and whose token is not ``touched``: they hold as they were, moved
+    by the applied edits before them. Asked about occurrences in text order, it walks both lists once."""
 
-    def __init__(self, edits: dict[int, Edit], windows: list[tuple[int, int]], touched: set[str]) -> None:
-        self.edits, self.windows, self.touched = edits, windows, touched
-        self._next = 0  # occurrences are asked about in text order
+    def __init__(
+        self,
+        edits: list[Edit],
+        applied: list[Edit],
+        shifts: list[int],
+        windows: list[tuple[int, int]],
+        touched: set[str],
+    ) -> None:
+        self.touched, self.windows = touched, windows
+        self._edits, self._applied, self._shifts = edits, applied, shifts
+        self._window = self._edit = self._before = 0  # the walks' positions
 
     def holds(self, token: str, start: int, end: int) -> bool:
-        """Whether the occurrence's verdict is the last reading's (``edits`` holds its edit, if any)."""
+        """Whether the occurrence's verdict is the last reading's (see ``edit_at`` for its edit)."""
         if token in self.touched:
             return False
         windows = self.windows
-        while self._next < len(windows) and windows[self._next][1] < start:
-            self._next += 1
+        while self._window < len(windows) and windows[self._window][1] < start:
+            self._window += 1
         # Windows are sorted by both ends: only the first not wholly before the occurrence can meet it.
-        return self._next == len(windows) or windows[self._next][0] > end
+        return self._window == len(windows) or windows[self._window][0] > end
+
+    def edit_at(self, start: int) -> Edit | None:
+        """The last reading's edit of the occurrence that starts at ``start`` in this text, moved there."""
+        edits, applied = self._edits, self._applied
+        while self._edit < len(edits):
+            edit = edits[self._edit]
+            while self._before < len(applied) and applied[self._before].end <= edit.start:
+                self._before += 1
+            inside = self._before < len(applied) and applied[self._before].start <= edit.start
+            shift = self._shifts[self._before - 1] if self._before else 0
+            if not inside and edit.start + shift > start:
+                return None
+            self._edit += 1
+            if not inside and edit.start + shift == start:
+                return replace(edit, start=start, end=edit.end + shift)
+        return None
 
 
 # What a verdict depends on: the token, whether it stands where a first name does, the words before and
@@ -1102,7 +1123,7 @@ class _DocumentReading:
                 continue
             start, end = match.span()
             if unchanged is not None and unchanged.holds(token, start, end):
-                if (kept := unchanged.edits.get(start)) is not None:
+                if (kept := unchanged.edit_at(start)) is not None:
                     edits.append(kept)
                 continue
             if _split_at_line_end(text, start, end):
