@@ -40,9 +40,9 @@ def settle(text: str, read: Callable[[str], list[Edit]], readings: int) -> list[
             return sorted([*made.edits(), *(made.original(edit, text) for edit in edits)], key=_span)
         made.add(applied, text)
         parts = splice_parts(text, [(edit.start, edit.end, edit.replacement) for edit in applied])
-        # Our own copy of the text goes before the next is joined (the caller keeps the one it passed):
+        # This copy of the text goes before the next is joined (the caller keeps the one it passed):
         # two copies of a large text at the peak, not three.
-        edits = applied = text = None  # type: ignore[assignment]
+        del text
         text = "".join(parts)
         del parts
         edits = read(text)
