@@ -481,10 +481,12 @@ class WordRepairer:
             ranked = sorted(fits, key=_best_first)
         top = max(own, ranked[0][1])
         total = 10 ** (own - top) + sum(10 ** (score - top) for _, score in ranked)
-        posteriors = [(word, 10 ** (score - top) / total) for word, score in ranked[:4]]
-        best, posterior = posteriors[0]
-        shown = posterior >= self.suggest_confidence and not self._house_spelling(token, best)
-        return Verdict(best, posterior, tuple(posteriors[1:]), shown)
+        best, best_score = ranked[0]
+        posterior = 10 ** (best_score - top) / total
+        if posterior < self.suggest_confidence or self._house_spelling(token, best):
+            return Verdict(best, posterior, (), shown=False)  # kept for the second pass: no runners-up
+        others = tuple((word, 10 ** (score - top) / total) for word, score in ranked[1:4])
+        return Verdict(best, posterior, others)
 
     def stays_unshown(self, verdict: Verdict | None, token: str, name_context: bool) -> bool:
         """Whether a verdict too unsure to show stays so however the document's own misreadings raise
