@@ -983,6 +983,7 @@ class _LastReading:
         self.applied = sorted((edit for edit in final if edit.applied), key=lambda edit: edit.start)
         growth = sum(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied)
         self.next_length = len(text) + growth
+        self._moves: tuple[list[int], list[tuple[int, int]]] | None = None
 
     def leads_to(self, text: str, flags: tuple[bool, bool]) -> bool:
         """Whether ``text`` can be this reading's text with its applied edits made, read with the same
@@ -1012,6 +1013,13 @@ class _LastReading:
         """This reading's ``edits`` (in text order) where they still hold in ``text``, the next reading's
         text: for the occurrences no applied edit came near; ``touched`` tokens are judged again
         wherever they stand."""
+        if self._moves is None:  # the same for both passes of the next reading
+            self._moves = self._applied_moves(text)
+        return _Unchanged(edits, self.applied, *self._moves, touched)
+
+    def _applied_moves(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """How far the applied edits move the text after each (cumulative), and the windows of ``text``
+        around them where verdicts may have changed."""
         shifts = list(accumulate(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied))
         windows = []
         for edit, shift in zip(self.applied, shifts, strict=True):
@@ -1023,7 +1031,7 @@ class _LastReading:
             while before > 0 and text[before - 1] in " \t\n":
                 before -= 1
             windows.append((min(before, start - _NEAR), end + _NEAR))
-        return _Unchanged(edits, self.applied, shifts, windows, touched)
+        return shifts, windows
 
 
 class _Unchanged:
