@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+import pipeline
+from pipeline.eval.datasets import load_dataset
 from tests.conftest import shared_path
 from tests.typeset import (
     Layout,
@@ -57,3 +59,15 @@ def test_the_typesetter_keeps_the_truth(layout: Layout) -> None:
     assert "\f" in typeset_text.text
     assert len(typeset_text.text.split("\n")) > len(paragraphs) * 3
     assert any(item.kind == "syllable" for item in typeset_text.breaks)
+
+
+def test_reflow_on_its_own_output_of_real_scans_changes_nothing() -> None:
+    """BLN600's first 60 scans through the stages up to reflow, twice: the second run changes nothing.
+    Read only once (``reflow.readings=1``), reflow joined lines again in 4 of them: the joins and blank
+    lines it had made changed the widths and blocks of lines it measures."""
+    stages = ("input", "encoding", "furniture", "script", "reflow")
+    data = shared_path("eval", "bln600").parent
+    for document in load_dataset("bln600", data)[:60]:
+        once = pipeline.clean(document.raw, only=stages).text
+        again = pipeline.clean(once, only=stages)
+        assert [change.rule for change in again.changes if change.applied] == [], document.name

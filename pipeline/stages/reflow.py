@@ -29,6 +29,7 @@ from pipeline.core.large_text import line_pieces
 from pipeline.core.lexicon import zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
+from pipeline.core.settle import settle
 
 SOFT_HYPHEN = "\u00ad"
 # A word written with a hyphen inside a line: the letters either side (``str.isalpha``'s letters). The
@@ -251,8 +252,15 @@ class _Gap:
 
 
 def run(document: Document, settings: Settings) -> list[Edit]:
-    """Join lines into paragraphs, de-hyphenate, remove page-break lines, collapse blank lines."""
-    return reflow(document.text, load_reflow_rules(settings.rules("reflow")))
+    """Join lines into paragraphs, de-hyphenate, remove page-break lines, collapse blank lines.
+
+    The text is read again with the edits made, until a reading changes nothing (``readings`` at most):
+    joined paragraphs and new blank lines change the widths and blocks of lines that the next reading
+    measures, and the stage run on its own output must find nothing more to do.
+    """
+    table = settings.rules("reflow")
+    rules = load_reflow_rules(table)
+    return settle(document.text, lambda text: reflow(text, rules), table.integer("readings", low=1))
 
 
 def reflow(text: str, rules: ReflowRules, group_lines: int = GROUP_LINES) -> list[Edit]:
