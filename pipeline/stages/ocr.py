@@ -52,8 +52,10 @@ _CACHE_LIMIT = 100_000
 _NEAR = 45
 _APOSTROPHE = regex.compile(r"['’]")
 _DOUBLED_LETTER = regex.compile(r"(\p{L})\1+")
-# Searched backwards ((?r)), from the token: ten times faster than trying every start before it.
-_WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}'’-])(\p{L}+)[ \t]*\n?[ \t]*$")
+# Searched backwards ((?r)), from the token: ten times faster than trying every start before it. An
+# apostrophe after a letter ends a contraction's part (`don't`: `t` is no word); one after a space opens
+# a quotation, as the typography stage's `‘` does, so both read alike (`'to ntake`, `‘to ntake`).
+_WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}-])(?<!\p{L}['’])(\p{L}+)[ \t]*\n?[ \t]*$")
 _WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
 
 
@@ -841,6 +843,8 @@ def _adjacent_words(text: str, start: int, end: int) -> tuple[str, str]:
 
     >>> _adjacent_words("said tbe word.", 5, 8), _adjacent_words("end. Tbe word", 5, 8)
     (('said', 'word'), ('', 'word'))
+    >>> _adjacent_words("don't tbe", 6, 9), _adjacent_words("not 'to ntake any", 8, 13)
+    (('', ''), ('to', 'any'))
     """
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
     after = _WORD_AFTER.match(text, end)
