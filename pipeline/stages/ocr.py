@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -938,8 +939,11 @@ class DocumentReader:
                 touched |= {token for token in suspects if _takes(repairer, token, rebonused)}
                 unchanged = last.unchanged(last.final, touched, text)
             edits = reading.edits(suspects, kept, unchanged)
-        self._last = _LastReading(text, (noisy, old_print), repairer, verdicts, first_pass, edits)
-        return edits
+        # Misread capitals where no repair is made; once put right, the next reading reads the words
+        # before them without a capital after them (which tells of a name).
+        capitals = _apart(misread_capitals(text, rules), edits)
+        self._last = _LastReading(text, (noisy, old_print), repairer, verdicts, first_pass, edits, capitals)
+        return [*edits, *capitals]
 
 
 def _touched(repairer: WordRepairer, token: str, changed: set[str]) -> bool:
@@ -978,13 +982,18 @@ class _LastReading:
         verdicts: dict[VerdictKey, Verdict | None],
         first_pass: list[Edit],
         final: list[Edit],
+        capitals: list[Edit],
     ) -> None:
         self.flags, self.verdicts = flags, verdicts
         # Of the reading's repairer only what the next reading compares (its caches may go).
         self.counts, self.bonuses = repairer.folded_counts, repairer.bonuses()
         self.keeps_house_spellings = repairer.keeps_house_spellings
         self.first_pass, self.final = first_pass, final
-        self.applied = sorted((edit for edit in final if edit.applied), key=lambda edit: edit.start)
+        # The repairs' edits are carried to the next reading where they hold; the capitals are found
+        # afresh, but where they were put right, as where repairs were, verdicts are made again.
+        self.applied = sorted(
+            (edit for edit in final + capitals if edit.applied), key=lambda edit: edit.start
+        )
         growth = sum(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied)
         self.next_length = len(text) + growth
         self._moves: tuple[list[int], list[tuple[int, int]]] | None = None
@@ -1243,6 +1252,63 @@ def _old_print_key(word: str) -> str:
     return single[:-1] if single.endswith("e") else single
 
 
+@lru_cache(maxsize=16)
+def _mid_sentence_words(words: tuple[str, ...]) -> regex.Pattern[str]:
+    """The given words, in any case, where they stand mid-sentence: after a word that ends in a small
+    letter or a digit, or after a comma or semicolon, across spaces and at most one line end."""
+    return regex.compile(
+        r"(?<=[\p{Ll}\p{N},;][ \t]*\n?[ \t]*)\b(?:" + "|".join(map(regex.escape, words)) + r")\b",
+        regex.IGNORECASE,
+    )
+
+
+def misread_capitals(text: str, rules: RuleTable) -> list[Edit]:
+    """Words of ``misread_capital_words`` (``In``, ``Is``, ``It``) written in small letters where they
+    stand mid-sentence with a capital, in a document whose OCR reads the capital for the small letter.
+
+    Print capitalises such a word mid-sentence seldom, and no more often than other common words (a lost
+    full stop, a title, a line of verse). So the share of ``capital_control_words`` (``the``, ``and``)
+    with a capital there is the share expected; a document that shows the listed words with a capital
+    far more often misreads them: of those capitals, all but the expected share are misreadings, and
+    that is the edits' confidence.
+
+    >>> from pipeline.core.settings import Settings
+    >>> rules = Settings().rules("ocr")
+    >>> text = "men In the hall and the way to the end of the day, Is that so, as It was for the sake In a"
+    >>> [(text[e.start : e.end], round(e.confidence, 2), e.applied) for e in misread_capitals(text, rules)]
+    [('In', 0.93, True), ('Is', 0.93, True), ('It', 0.93, True), ('In', 0.93, True)]
+    """
+    words = frozenset(word.lower() for word in rules.strings("misread_capital_words"))
+    controls = frozenset(word.lower() for word in rules.strings("capital_control_words"))
+    capitals: list[tuple[int, int]] = []
+    seen = {True: [0, 0], False: [0, 0]}  # listed or not: [capitalised, all]
+    for match in _mid_sentence_words(tuple(sorted(words | controls))).finditer(text):
+        word = match.group()
+        if len(word) > 1 and word.isupper():
+            continue  # a heading in capitals says nothing of a misread capital
+        listed, capital = word.lower() in words, word[0].isupper()
+        seen[listed][0] += capital
+        seen[listed][1] += 1
+        if listed and capital:
+            capitals.append(match.span())
+    (listed_capitals, listed_all), (control_capitals, control_all) = seen[True], seen[False]
+    if listed_capitals < rules.integer("misread_capital_min_count", low=1):
+        return []
+    expected = (control_capitals + 1) / (control_all + 2)  # a capital or two more than seen: cautious
+    confidence = 1 - expected / (listed_capitals / listed_all)
+    if confidence < rules.number("suggest_confidence", low=0, high=1):
+        return []
+    applied = confidence >= rules.number("confidence", low=0, high=1)
+    note = (
+        f"mid-sentence, {listed_capitals} of {listed_all} such words have a capital here, "
+        f"other common words {control_capitals} of {control_all}: the document's own misreading"
+    )
+    return [
+        Edit(start, end, text[start:end].lower(), "misread-capital", confidence, applied, note)
+        for start, end in capitals
+    ]
+
+
 def suggest_doubled_words(text: str, rules: RuleTable) -> list[Edit]:
     """Suggest dropping the second of two same words (``more more humane``); legitimate doublings pass.
 
@@ -1287,3 +1353,19 @@ def run(document: Document, settings: Settings) -> list[Edit]:
         *settle(text, DocumentReader(rules, extra_words), readings),
         *suggest_doubled_words(text, settings.rules("doubled-words")),
     ]
+
+
+def _apart(edits: list[Edit], others: list[Edit]) -> list[Edit]:
+    """The ``edits`` that meet none of ``others`` (sorted by start, not overlapping one another).
+
+    >>> [e.replacement for e in _apart([Edit(0, 2, "a", "x"), Edit(5, 7, "b", "x")], [Edit(6, 9, "c", "y")])]
+    ['a']
+    """
+    starts = [other.start for other in others]
+    kept = []
+    for edit in edits:
+        at = bisect_right(starts, edit.start)
+        if (at and others[at - 1].end > edit.start) or (at < len(others) and others[at].start < edit.end):
+            continue
+        kept.append(edit)
+    return kept
