@@ -1255,9 +1255,10 @@ def _old_print_key(word: str) -> str:
 @lru_cache(maxsize=16)
 def _mid_sentence_words(words: tuple[str, ...]) -> regex.Pattern[str]:
     """The given words, in any case, where they stand mid-sentence: after a word that ends in a small
-    letter or a digit, or after a comma or semicolon, across spaces and at most one line end."""
+    letter or a digit, or after a comma or semicolon, on the same line (a capital that begins a line may
+    begin a heading, a list item or a line of verse)."""
     return regex.compile(
-        r"(?<=[\p{Ll}\p{N},;][ \t]*\n?[ \t]*)\b(?:" + "|".join(map(regex.escape, words)) + r")\b",
+        r"(?<=[\p{Ll}\p{N},;][ \t]+)\b(?:" + "|".join(map(regex.escape, words)) + r")\b",
         regex.IGNORECASE,
     )
 
