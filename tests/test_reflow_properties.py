@@ -57,6 +57,17 @@ def test_reflow_changes_only_line_breaks_and_hyphens(raw: str) -> None:
     assert "\n\n\n" not in once
 
 
+@settings(max_examples=150, deadline=None)
+@given(SCAN.filter(lambda scan: "- " not in scan))
+def test_reflow_of_any_mix_of_lines_is_idempotent(raw: str) -> None:
+    """Cleaning reflowed text again changes nothing, whatever the lines (blocks of capitals, list items,
+    dates, form feeds). Words broken inside a line are left out: a chain of them (``degra- degra-
+    degra-``) is joined one link a reading, and there are at most ``readings``. What reading again
+    fixed on real scans is checked in ``test_reflow_accuracy.py``."""
+    once = pipeline.clean(raw, only=("reflow",)).text
+    assert pipeline.clean(once, only=("reflow",)).text == once
+
+
 LAYOUT = st.builds(Layout, st.integers(40, 100), st.sampled_from(["blank", "indent"]), st.integers(20, 50))
 
 
