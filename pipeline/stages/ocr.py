@@ -41,9 +41,11 @@ _NON_LATIN = regex.compile(r"[^\p{Script=Latin}\p{N}|'’]")
 # Letter case no printed word has: a capital after a small letter (`aU`), or two capitals before small
 # letters (`VVoroshilov`, `THe`).
 _BROKEN_CASE = regex.compile(r"\p{Ll}\p{Lu}|^\p{Lu}{2}\p{Ll}")
-_DOUBLED = regex.compile(
-    r"(?<![\p{L}\p{N}'’-])(\p{L}++)([ \t]+|[ \t]*\n[ \t]*)(\1)(?![\p{L}\p{N}'’-])", regex.I
-)
+# Two same words: word boundaries here (so a word after `_` or a digit does not count), and an apostrophe
+# or a hyphen either side tested on each match (a word of `don't`, `well-being`): three times faster
+# than a lookbehind at every word.
+_DOUBLED = regex.compile(r"\b(\p{L}+)([ \t]+|[ \t]*\n[ \t]*)(\1)\b", regex.I)
+_JOINING_MARKS = frozenset("'’-")
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
 # Candidate scores and channel costs are kept for the process, up to this many words each.
@@ -941,7 +943,7 @@ class DocumentReader:
             edits = reading.edits(suspects, kept, unchanged)
         # Misread capitals where no repair is made; once put right, the next reading reads the words
         # before them without a capital after them (which tells of a name).
-        capitals = _apart(misread_capitals(text, rules), edits)
+        capitals = _apart(misread_capitals(text, counts, rules), edits)
         self._last = _LastReading(text, (noisy, old_print), repairer, verdicts, first_pass, edits, capitals)
         return [*edits, *capitals]
 
@@ -1253,60 +1255,55 @@ def _old_print_key(word: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _mid_sentence_words(words: tuple[str, ...]) -> regex.Pattern[str]:
-    """The given words, in any case, where they stand mid-sentence: after a word that ends in a small
+def _mid_sentence_capitals(words: tuple[str, ...]) -> regex.Pattern[str]:
+    """The given words, capitalised, where they stand mid-sentence: after a word that ends in a small
     letter or a digit, or after a comma or semicolon, on the same line (a capital that begins a line may
-    begin a heading, a list item or a line of verse)."""
+    begin a heading, a list item or a line of verse). Capitals only: a scan for them is ten times faster
+    than one for the words in any case."""
     return regex.compile(
-        r"(?<=[\p{Ll}\p{N},;][ \t]+)\b(?:" + "|".join(map(regex.escape, words)) + r")\b",
-        regex.IGNORECASE,
+        r"(?<=[\p{Ll}\p{N},;][ \t]+)(?:"
+        + "|".join(regex.escape(word.capitalize()) for word in words)
+        + r")\b"
     )
 
 
-def misread_capitals(text: str, rules: RuleTable) -> list[Edit]:
+def misread_capitals(text: str, counts: Counter[str], rules: RuleTable) -> list[Edit]:
     """Words of ``misread_capital_words`` (``In``, ``Is``, ``It``) written in small letters where they
-    stand mid-sentence with a capital, in a document whose OCR reads the capital for the small letter.
+    stand mid-sentence with a capital, in a document whose OCR reads the capital for the small letter;
+    ``counts``: the text's tokens.
 
     Print capitalises such a word mid-sentence seldom, and no more often than other common words (a lost
     full stop, a title, a line of verse). So the share of ``capital_control_words`` (``the``, ``and``)
     with a capital there is the share expected; a document that shows the listed words with a capital
     far more often misreads them: of those capitals, all but the expected share are misreadings, and
-    that is the edits' confidence.
+    that is the edits' confidence. A word in small letters counts wherever it stands.
 
     >>> from pipeline.core.settings import Settings
-    >>> rules = Settings().rules("ocr")
     >>> text = "men In the hall and the way to the end of the day, Is that so, as It was for the sake In a"
-    >>> [(text[e.start : e.end], round(e.confidence, 2), e.applied) for e in misread_capitals(text, rules)]
-    [('In', 0.93, True), ('Is', 0.93, True), ('It', 0.93, True), ('In', 0.93, True)]
+    >>> edits = misread_capitals(text, count_matches(TOKEN, text), Settings().rules("ocr"))
+    >>> [(text[e.start : e.end], e.replacement, round(e.confidence, 2), e.applied) for e in edits]
+    [('In', 'in', 0.93, True), ('Is', 'is', 0.93, True), ('It', 'it', 0.93, True), ('In', 'in', 0.93, True)]
     """
-    words = frozenset(word.lower() for word in rules.strings("misread_capital_words"))
-    controls = frozenset(word.lower() for word in rules.strings("capital_control_words"))
-    capitals: list[tuple[int, int]] = []
-    seen = {True: [0, 0], False: [0, 0]}  # listed or not: [capitalised, all]
-    for match in _mid_sentence_words(tuple(sorted(words | controls))).finditer(text):
-        word = match.group()
-        if len(word) > 1 and word.isupper():
-            continue  # a heading in capitals says nothing of a misread capital
-        listed, capital = word.lower() in words, word[0].isupper()
-        seen[listed][0] += capital
-        seen[listed][1] += 1
-        if listed and capital:
-            capitals.append(match.span())
-    (listed_capitals, listed_all), (control_capitals, control_all) = seen[True], seen[False]
-    if listed_capitals < rules.integer("misread_capital_min_count", low=1):
-        return []
+    words = tuple(sorted({word.lower() for word in rules.strings("misread_capital_words")}))
+    controls = tuple(sorted({word.lower() for word in rules.strings("capital_control_words")} - set(words)))
+    capitals = list(_mid_sentence_capitals(words).finditer(text))
+    if len(capitals) < rules.integer("misread_capital_min_count", low=1):
+        return []  # the cheap test first: most documents have none
+    control_capitals = sum(1 for _ in _mid_sentence_capitals(controls).finditer(text))
+    listed_all = len(capitals) + sum(counts[word] for word in words)
+    control_all = control_capitals + sum(counts[word] for word in controls)
     expected = (control_capitals + 1) / (control_all + 2)  # a capital or two more than seen: cautious
-    confidence = 1 - expected / (listed_capitals / listed_all)
+    confidence = 1 - expected * listed_all / len(capitals)
     if confidence < rules.number("suggest_confidence", low=0, high=1):
         return []
     applied = confidence >= rules.number("confidence", low=0, high=1)
     note = (
-        f"mid-sentence, {listed_capitals} of {listed_all} such words have a capital here, "
-        f"other common words {control_capitals} of {control_all}: the document's own misreading"
+        f"{len(capitals)} of the document's {listed_all} such words have a capital mid-sentence, "
+        f"{control_capitals} of its {control_all} other common words: the document's own misreading"
     )
     return [
-        Edit(start, end, text[start:end].lower(), "misread-capital", confidence, applied, note)
-        for start, end in capitals
+        Edit(match.start(), match.end(), match.group().lower(), "misread-capital", confidence, applied, note)
+        for match in capitals
     ]
 
 
@@ -1324,6 +1321,11 @@ def suggest_doubled_words(text: str, rules: RuleTable) -> list[Edit]:
     for match in _DOUBLED.finditer(text):
         word = match.group(1)
         if len(word) < shortest or word.lower() in legitimate:
+            continue
+        if (
+            text[match.start() - 1 : match.start()] in _JOINING_MARKS
+            or text[match.end() : match.end() + 1] in _JOINING_MARKS
+        ):
             continue
         edits.append(
             Edit(
