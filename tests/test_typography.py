@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pipeline
@@ -25,6 +25,7 @@ OVERRIDE_SETS = (
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT, st.sampled_from(OVERRIDE_SETS))
+@example("a‘--a", ())  # found by a random run: the dash waited for the quote to be turned, a run later
 def test_restorable_and_idempotent(text: str, overrides: tuple[str, ...]) -> None:
     result = pipeline.clean(text, only=("typography",), overrides=overrides)
     assert changelog.restore(result.text, result.changes) == text
