@@ -16,6 +16,7 @@ import math
 from array import array
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
@@ -1129,6 +1130,29 @@ class _DocumentReading:
         self.short_threshold = rules.number("short_word_confidence", low=0, high=1)
         self.real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
         self.short = rules.integer("short_word_length", low=0)
+        # The first pass's watched tokens (its suspects and the unknown words) and their spans.
+        self._watched: tuple[set[str], array[int], array[int]] | None = None
+
+    def _occurrences(self, suspects: set[str]) -> Iterator[tuple[str, int, int]]:
+        """The suspects' occurrences, in text order. The first pass reads every token and keeps the spans
+        of its suspects and of the unknown words; a second pass whose suspects are all among them walks
+        those spans alone (in clean print, a few in a hundred)."""
+        text = self.text
+        if self._watched is not None and suspects <= self._watched[0]:
+            for start, end in zip(self._watched[1], self._watched[2], strict=True):
+                if (token := text[start:end]) in suspects:
+                    yield token, start, end
+            return
+        watched = suspects | self.unknown
+        starts, ends = array("I"), array("I")  # four bytes a position: texts of up to 4 GB
+        for match in TOKEN.finditer(text):
+            if (token := match.group()) in watched:
+                start, end = match.span()
+                starts.append(start)
+                ends.append(end)
+                if token in suspects:
+                    yield token, start, end
+        self._watched = (watched, starts, ends)
 
     def edits(
         self,
@@ -1142,11 +1166,7 @@ class _DocumentReading:
             return []
         text, repairer = self.text, self.repairer
         edits = []
-        for match in TOKEN.finditer(text):
-            token = match.group()
-            if token not in suspects:
-                continue
-            start, end = match.span()
+        for token, start, end in self._occurrences(suspects):
             if unchanged is not None and unchanged.holds(token, start, end):
                 if (kept := unchanged.edit_at(start)) is not None:
                     edits.append(kept)
