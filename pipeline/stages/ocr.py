@@ -676,7 +676,7 @@ class WordRepairer:
                 estimate = zipf[word] - cost - 2.5 * Levenshtein.distance(spelling, word)
                 if estimate > rough.get(word, -math.inf):
                     rough[word] = estimate
-        if len(lower) > 2:
+        if len(lower) > 1:  # a single letter is a letter away from every short word
             near = list(lexicon.near(lower) - rough.keys())
             for word, distance, _ in process.extract(lower, near, scorer=Levenshtein.distance, limit=None):
                 rough[word] = zipf[word] - 3.8 * distance
