@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 import pipeline
 from pipeline.core import changelog
+from pipeline.core.edits import Span, overlaps_any, span_bounds
 from pipeline.core.errors import RulesError
-from pipeline.stages.typography import Span, _bounds, _inside, runs_of
+from pipeline.stages.typography import runs_of
 
 # Text made of what the stage works on: quote marks, apostrophes, dashes, spaces, line breaks, letters,
 # and what makes a line look like code (=, {) or garbled (/\).
@@ -84,7 +85,7 @@ SPANS = st.lists(st.integers(0, 30), max_size=10).map(
 def test_a_span_is_inside_exactly_when_it_overlaps_one(spans: list[Span], start: int, length: int) -> None:
     end = start + length
     overlaps = any(first < max(end, start + 1) and start < last for first, last in spans)
-    assert _inside(_bounds(spans), start, end) == overlaps
+    assert overlaps_any(span_bounds(spans), start, end) == overlaps
 
 
 @settings(max_examples=300, deadline=None)

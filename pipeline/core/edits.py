@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# A span of a text: start and end offsets.
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +82,42 @@ def splice_parts(text: str, replacements: Iterable[tuple[int, int, str]]) -> lis
         position = end
     parts.append(text[position:])
     return parts
+
+
+def drop_overlapping(*groups: list[Edit]) -> list[Edit]:
+    """All edits of the groups, an edit dropped where it overlaps one of an earlier group (those of one
+    group do not overlap one another): a stage's rules ranked, so that a span is changed once.
+
+    >>> edits = drop_overlapping([Edit(5, 9, "a", "x")], [Edit(0, 2, "b", "y"), Edit(8, 10, "c", "y")])
+    >>> [edit.replacement for edit in edits]
+    ['a', 'b']
+    """
+    kept: list[Edit] = []
+    spans: list[Span] = []
+    for group in groups:
+        taken = span_bounds(sorted(spans))
+        for edit in group:
+            if not overlaps_any(taken, edit.start, edit.end):
+                kept.append(edit)
+                spans.append((edit.start, edit.end))
+    return kept
+
+
+def span_bounds(spans: Iterable[Span]) -> list[int]:
+    """Sorted, disjoint spans as one sorted list of their ends, ``[start, end, start, end, ...]``, for
+    ``overlaps_any``: one bisection of a list of numbers a question."""
+    return [bound for span in spans for bound in span]
+
+
+def overlaps_any(bounds: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` (a point if empty) overlaps one of the spans that ``bounds`` lists.
+
+    ``start`` lies inside a span when an odd number of bounds are at or before it; else the span overlaps
+    the next span if that starts before its end.
+
+    >>> bounds = span_bounds([(0, 4), (10, 12)])
+    >>> [overlaps_any(bounds, *span) for span in [(3, 5), (5, 9), (11, 11), (4, 4)]]
+    [True, False, True, False]
+    """
+    index = bisect_right(bounds, start)
+    return index % 2 == 1 or (index < len(bounds) and bounds[index] < max(end, start + 1))

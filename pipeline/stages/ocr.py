@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -27,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.core.disk_cache import cache_folder, load_or_build
 from pipeline.core.document import Document
-from pipeline.core.edits import Edit
+from pipeline.core.edits import Edit, drop_overlapping
 from pipeline.core.large_text import count_matches
 from pipeline.core.lexicon import common_zipf, user_words, word_frequencies, zipf
 from pipeline.core.rules import RuleTable
@@ -944,7 +943,7 @@ class DocumentReader:
             edits = reading.edits(suspects, kept, unchanged)
         # Misread capitals where no repair is made; once put right, the next reading reads the words
         # before them without a capital after them (which tells of a name).
-        capitals = _apart(misread_capitals(text, counts, rules), edits)
+        capitals = drop_overlapping(edits, misread_capitals(text, counts, rules))[len(edits) :]
         self._last = _LastReading(text, (noisy, old_print), repairer, verdicts, first_pass, edits, capitals)
         return [*edits, *capitals]
 
@@ -1376,19 +1375,3 @@ def run(document: Document, settings: Settings) -> list[Edit]:
         *settle(text, DocumentReader(rules, extra_words), readings),
         *suggest_doubled_words(text, settings.rules("doubled-words")),
     ]
-
-
-def _apart(edits: list[Edit], others: list[Edit]) -> list[Edit]:
-    """The ``edits`` that meet none of ``others`` (sorted by start, not overlapping one another).
-
-    >>> [e.replacement for e in _apart([Edit(0, 2, "a", "x"), Edit(5, 7, "b", "x")], [Edit(6, 9, "c", "y")])]
-    ['a']
-    """
-    starts = [other.start for other in others]
-    kept = []
-    for edit in edits:
-        at = bisect_right(starts, edit.start)
-        if (at and others[at - 1].end > edit.start) or (at < len(others) and others[at].start < edit.end):
-            continue
-        kept.append(edit)
-    return kept

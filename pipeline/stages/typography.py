@@ -24,7 +24,7 @@ from pathlib import Path
 import regex
 
 from pipeline.core.document import Document
-from pipeline.core.edits import Edit
+from pipeline.core.edits import Edit, Span, drop_overlapping, overlaps_any, span_bounds
 from pipeline.core.errors import RulesError
 from pipeline.core.rules import RuleTable, load_rules
 from pipeline.core.settings import Settings
@@ -39,8 +39,6 @@ _QUOTE_ROLES = ("open_double", "close_double", "open_single", "close_single", "a
 _DASH_SPACINGS = ("keep", "closed", "spaced")
 # A mark right after a digit is looked at as a prime (5' 11") within this many characters either side.
 _PRIME_REACH = 12
-
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -89,11 +87,12 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     code = code_line_spans(text, rules)
     # Quote edits touch quote marks only (those on code lines are left out already); a dash takes the
     # spaces around it, so spaces there are its own.
+    # A dash comes before the spaces around it, so they are fixed once, and a second run finds nothing.
     others = drop_overlapping(dash_edits(text, rules), space_edits(text, rules))
     others.extend(garble_suggestions(text, rules))
     if code:
-        bounds = _bounds(code)
-        others = [edit for edit in others if not _inside(bounds, edit.start, edit.end)]
+        bounds = span_bounds(code)
+        others = [edit for edit in others if not overlaps_any(bounds, edit.start, edit.end)]
     return quote_edits(text, rules, code) + others
 
 
@@ -246,9 +245,9 @@ def quote_edits(text: str, rules: TypographyRules, code: list[Span] | None = Non
     breaks = [match.start() for match in _PARAGRAPH_BREAK.finditer(text)]
     edits: list[Edit] = []
     doubles = double_marks(text, rules)
-    bounds = _bounds(code or ())
+    bounds = span_bounds(code or ())
     if bounds:
-        doubles = [mark for mark in doubles if not _inside(bounds, mark.start, mark.end)]
+        doubles = [mark for mark in doubles if not overlaps_any(bounds, mark.start, mark.end)]
     for low, high, start, end in paragraph_slices([mark.start for mark in doubles], breaks, len(text)):
         if any(text.find(char, start, end) != -1 for char in rules.foreign_double):
             continue
@@ -262,7 +261,7 @@ def quote_edits(text: str, rules: TypographyRules, code: list[Span] | None = Non
         span
         for span in runs_of(text, rules.single)
         if not (span[0] and text[span[0] - 1].isdigit() and is_prime(text, span[0], rules))
-        and not (bounds and _inside(bounds, *span))
+        and not (bounds and overlaps_any(bounds, *span))
     ]
     for low, high, _, _ in paragraph_slices([span[0] for span in singles], breaks, len(text)):
         edits.extend(pair_single_quotes(text, singles[low:high], rules))
@@ -619,39 +618,3 @@ def code_line_spans(text: str, rules: TypographyRules) -> list[Span]:
         else:
             spans.append((start, end))
     return spans
-
-
-def drop_overlapping(*groups: list[Edit]) -> list[Edit]:
-    """All edits of the groups, an edit dropped where it overlaps one of an earlier group.
-
-    A dash comes before the spaces around it, so they are fixed once, and a second run finds nothing.
-    """
-    kept: list[Edit] = []
-    spans: list[Span] = []
-    for group in groups:
-        taken = _bounds(sorted(spans))
-        for edit in group:
-            if not _inside(taken, edit.start, edit.end):
-                kept.append(edit)
-                spans.append((edit.start, edit.end))
-    return kept
-
-
-def _bounds(spans: Iterable[Span]) -> list[int]:
-    """Sorted, disjoint spans as one sorted list of their ends, ``[start, end, start, end, ...]``, for
-    ``_inside``: one bisection of a list of numbers a question."""
-    return [bound for span in spans for bound in span]
-
-
-def _inside(bounds: list[int], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` (a point if empty) overlaps one of the spans that ``bounds`` lists.
-
-    ``start`` lies inside a span when an odd number of bounds are at or before it; else the span overlaps
-    the next span if that starts before its end.
-
-    >>> bounds = _bounds([(0, 4), (10, 12)])
-    >>> _inside(bounds, 3, 5), _inside(bounds, 5, 9), _inside(bounds, 11, 11), _inside(bounds, 4, 4)
-    (True, False, True, False)
-    """
-    index = bisect_right(bounds, start)
-    return index % 2 == 1 or (index < len(bounds) and bounds[index] < max(end, start + 1))
