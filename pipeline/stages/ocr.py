@@ -1129,29 +1129,28 @@ class _DocumentReading:
         self.short_threshold = rules.number("short_word_confidence", low=0, high=1)
         self.real_word_threshold = rules.number("real_word_confidence", low=0, high=1)
         self.short = rules.integer("short_word_length", low=0)
-        # The first pass's watched tokens (its suspects and the unknown words) and their spans.
-        self._watched: tuple[set[str], array[int], array[int]] | None = None
+        # The first pass's suspects and their spans.
+        self._first: tuple[set[str], array[int], array[int]] | None = None
 
     def _occurrences(self, suspects: set[str]) -> Iterator[tuple[str, int, int]]:
         """The suspects' occurrences, in text order. The first pass reads every token and keeps the spans
-        of its suspects and of the unknown words; a second pass whose suspects are all among them walks
-        those spans alone (in clean print, a few in a hundred)."""
+        of its suspects; a second pass whose suspects are all among them walks those spans alone (in
+        clean print, a few in a hundred)."""
         text = self.text
-        if self._watched is not None and suspects <= self._watched[0]:
-            for start, end in zip(self._watched[1], self._watched[2], strict=True):
+        if self._first is not None and suspects <= self._first[0]:
+            for start, end in zip(self._first[1], self._first[2], strict=True):
                 if (token := text[start:end]) in suspects:
                     yield token, start, end
             return
-        watched = suspects | self.unknown
         starts, ends = array("I"), array("I")  # four bytes a position: texts of up to 4 GB
         for match in TOKEN.finditer(text):
-            if (token := match.group()) in watched:
+            if (token := match.group()) in suspects:
                 start, end = match.span()
                 starts.append(start)
                 ends.append(end)
-                if token in suspects:
-                    yield token, start, end
-        self._watched = (watched, starts, ends)
+                yield token, start, end
+        if self._first is None:
+            self._first = (suspects, starts, ends)
 
     def edits(
         self,
