@@ -90,6 +90,7 @@ class ReflowRules:
     """``rules/reflow.toml``, validated once per rules table."""
 
     wrap: int
+    readings: int
     min_lines: int
     page_min_lines: int
     weighted_quantile: float
@@ -122,6 +123,7 @@ def load_reflow_rules(table: RuleTable) -> ReflowRules:
     marks, patterns, dehyphenate = table.table("marks"), table.table("patterns"), table.table("dehyphenate")
     return ReflowRules(
         wrap=table.integer("wrap", 0, low=0),
+        readings=table.integer("readings", low=1),
         min_lines=width.integer("min_lines", low=1),
         page_min_lines=width.integer("page_min_lines", low=1),
         weighted_quantile=width.number("weighted_quantile", low=0, high=1),
@@ -258,9 +260,8 @@ def run(document: Document, settings: Settings) -> list[Edit]:
     joined paragraphs and new blank lines change the widths and blocks of lines that the next reading
     measures, and the stage run on its own output must find nothing more to do.
     """
-    table = settings.rules("reflow")
-    rules = load_reflow_rules(table)
-    return settle(document.text, lambda text: reflow(text, rules), table.integer("readings", low=1))
+    rules = load_reflow_rules(settings.rules("reflow"))
+    return settle(document.text, lambda text: reflow(text, rules), rules.readings)
 
 
 def reflow(text: str, rules: ReflowRules, group_lines: int = GROUP_LINES) -> list[Edit]:
