@@ -13,7 +13,7 @@ import pipeline
 from pipeline.core.settings import Settings
 from pipeline.core.settle import settle
 from pipeline.eval.datasets import load_dataset
-from pipeline.stages.ocr import DocumentReader, repair_words
+from pipeline.stages.ocr import DocumentReader
 from tests.conftest import SAMPLE, shared_path
 
 RULES = Settings().rules("ocr")
@@ -23,22 +23,29 @@ WORDS = SAMPLE.read_text(encoding="utf-8").split()
 MISREADINGS = [("e", "o"), ("h", "li"), ("h", "b"), ("m", "rn"), ("r", "i"), ("a", "n"), ("d", "cl")]
 
 
-def noisy_text(seed: int, words: int) -> str:
+def noisy_text(seed: int, words: int, misreadings: list[tuple[str, str]] = MISREADINGS) -> str:
     """A stretch of the sample scan, a fifth of its words misread: noisy print."""
     rng = random.Random(seed)
     first = rng.randrange(len(WORDS) - words)
     out = []
     for word in WORDS[first : first + words]:
         if rng.random() < 0.2:
-            printed, read = rng.choice(MISREADINGS)
+            printed, read = rng.choice(misreadings)
             word = word.replace(printed, read, 1)
         out.append(word)
     return " ".join(out) + ".\n"
 
 
 def fresh_readings(text: str) -> list:
-    """The readings with nothing kept from one to the next: each a reader of its own."""
-    return settle(text, lambda current: repair_words(current, RULES, frozenset()), RULES.integer("readings"))
+    """The readings with nothing kept from one to the next: each a reader of its own, told only the prior
+    shift that the stage takes from the text it received."""
+    first = DocumentReader(RULES, frozenset())
+    first(text)
+
+    def fresh_reading(current: str) -> list:
+        return DocumentReader(RULES, frozenset(), first.prior_shift)(current)
+
+    return settle(text, fresh_reading, RULES.integer("readings"))
 
 
 @settings(max_examples=25, deadline=None)

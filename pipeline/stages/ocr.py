@@ -426,6 +426,9 @@ class WordRepairer:
         self._pairs: WordPairs | None = None
         # Whether the document's repeated spellings count as its own (see ``_house_spelling``), per document.
         self.keeps_house_spellings = True
+        # How much likelier a word no lexicon knows is the author's in this document than in OCR at large
+        # (see ``unknown_prior_shift``), per document.
+        self.prior_shift = 0.0
         # The document's own misreadings, as the repairs of its first reading show them (see ``adapt``).
         self.misreadings: Counter[tuple[str, str]] = Counter()
         self._bonus: dict[tuple[str, str], float] = {}
@@ -451,7 +454,8 @@ class WordRepairer:
         return base != lower and (base in trusted or base in self.extra_words)
 
     def worth_judging(self, token: str) -> bool:
-        """Not a number, date, other script, abbreviation or short scrap, nor a name the document repeats."""
+        """Not a number, date, other script, abbreviation or short scrap, nor a name the document repeats
+        (unless it also writes a known word of that shape: `Sydnoy` beside `Sydney`)."""
         if len(token) < self.min_length or _left_as_written(token) or _APOSTROPHE.search(token):
             return False  # contractions and possessives are left as written: the lexicon has no candidates
         case = _case_class(token)
@@ -459,9 +463,24 @@ class WordRepairer:
             case != "lower"
             and self.folded_counts[token.lower()] >= 2
             and token.lower() not in self.lexicon.zipf
+            and not self._written_right_elsewhere(token)
         ):
             return False  # a capitalised word that recurs in the document is evidence for itself
         return not (case == "upper" and len(token) <= 4)  # abbreviations
+
+    def _written_right_elsewhere(self, token: str) -> bool:
+        """Whether the document also writes a lexicon word of the token's shape: then a recurring misreading
+        (`Sydnoy` three times beside `Sydney`) is likelier than a name of the author's.
+
+        >>> from pipeline.core.settings import Settings
+        >>> rules = Settings().rules("ocr")
+        >>> WordRepairer(rules, Counter({"Sydnoy": 3, "Sydney": 5}), frozenset()).worth_judging("Sydnoy")
+        True
+        >>> WordRepairer(rules, Counter({"Sydnoy": 3}), frozenset()).worth_judging("Sydnoy")
+        False
+        """
+        counts = self.folded_counts
+        return any(counts[word] for word in self.lexicon.same_shape(token))
 
     def judge(
         self, token: str, name_context: bool, before: str, after: str, initial: bool = False
@@ -554,7 +573,7 @@ class WordRepairer:
     def _prior(self, token: str, case: str, initial: bool) -> float:
         lower = token.lower()
         frequency = self.lexicon.zipf.get(lower, 0.0)
-        prior = max(frequency, self.prior_of_case[case])
+        prior = max(frequency, self.prior_of_case[case] + self.prior_shift)
         # A capital mid-sentence marks a name (`Miike`); at a sentence's or a line's start it says nothing.
         if frequency and (case == "upper" or (case == "capitalised" and not initial)):
             prior += self.name_bonus
@@ -857,11 +876,16 @@ def _adjacent_words(text: str, start: int, end: int) -> tuple[str, str]:
     )
 
 
-def document_noise(counts: Counter[str], unknown: set[str]) -> float:
+def document_noise(
+    counts: Counter[str], unknown: set[str], expected: float = 0.0, expected_words: int = 0
+) -> float:
     """Share of the document's words of three letters or more that no lexicon knows: its OCR's quality.
+    A short text says little: the share may be taken as ``expected`` over ``expected_words`` words more.
 
     >>> document_noise(Counter({"the": 8, "tbe": 2, "of": 5}), {"tbe"})
     0.2
+    >>> document_noise(Counter({"the": 8, "tbe": 2, "of": 5}), {"tbe"}, 0.0, 10)
+    0.1
     """
     words = unknown_words = 0
     for token, count in counts.items():
@@ -869,7 +893,29 @@ def document_noise(counts: Counter[str], unknown: set[str]) -> float:
             words += count
             if token in unknown:
                 unknown_words += count
-    return unknown_words / words if words else 0.0
+    words += expected_words
+    return (unknown_words + expected * expected_words) / words if words else 0.0
+
+
+def unknown_prior_shift(counts: Counter[str], unknown: set[str], rules: RuleTable) -> float:
+    """How much likelier (log10) a word no lexicon knows is the author's in this document than in one whose
+    noise is ``noise_reference``: misreadings are as common as the noise, the author's rare words are not.
+    ``noise_prior_weight`` times log10 of the reference over the document's noise (taken with
+    ``noise_prior_words`` words more at the reference), at most ``noise_prior_most`` either way.
+
+    >>> from pipeline.core.settings import Settings
+    >>> rules = Settings().rules("ocr")
+    >>> noisy, clean = Counter({"tbe": 300, "the": 500}), Counter({"the": 2000})
+    >>> [round(unknown_prior_shift(counts, {"tbe"}, rules), 2) for counts in (noisy, clean)]
+    [-1.05, 1.32]
+    """
+    reference = rules.number("noise_reference", low=0, high=1)
+    noise = document_noise(counts, unknown, reference, rules.integer("noise_prior_words", low=0))
+    most = rules.number("noise_prior_most", low=0)
+    if noise <= 0:
+        return most
+    shift = rules.number("noise_prior_weight", low=0) * math.log10(reference / noise)
+    return max(-most, min(most, shift))
 
 
 def repair_words(text: str, rules: RuleTable, extra_words: frozenset[str]) -> list[Edit]:
@@ -894,15 +940,24 @@ class DocumentReader:
     fewer, so ``run`` reads again until nothing changes under that weaker evidence too.
     """
 
-    def __init__(self, rules: RuleTable, extra_words: frozenset[str]) -> None:
+    def __init__(
+        self, rules: RuleTable, extra_words: frozenset[str], prior_shift: float | None = None
+    ) -> None:
         self.rules, self.extra_words = rules, extra_words
         self._last: _LastReading | None = None
+        # The unknown words' prior shift (see ``unknown_prior_shift``), by default from the noise of the
+        # first text read, the one the stage received: later readings see fewer unknown words only because
+        # the first repaired them.
+        self.prior_shift = prior_shift
 
     def __call__(self, text: str) -> list[Edit]:
         rules = self.rules
         counts = count_matches(TOKEN, text)
         repairer = WordRepairer(rules, counts, self.extra_words)
         unknown = {token for token in counts if not repairer.known(token)}
+        if self.prior_shift is None:
+            self.prior_shift = unknown_prior_shift(counts, unknown, rules)
+        repairer.prior_shift = self.prior_shift
         old_print = len(old_spellings(unknown, repairer.lexicon.zipf, rules)) >= rules.integer(
             "old_spelling_min_words", low=1
         )
@@ -914,14 +969,16 @@ class DocumentReader:
         last = (
             self._last if self._last is not None and self._last.leads_to(text, (noisy, old_print)) else None
         )
-        suspects = _suspects(counts, unknown, repairer, noisy, rules)
+        suspects = first_suspects = _suspects(counts, unknown, repairer, noisy, rules)
         verdicts: dict[VerdictKey, Verdict | None] = {}
         unchanged = None
         touched: set[str] = set()
         if last is not None:
             changed = last.changed_words(repairer.folded_counts)
             verdicts = last.untouched_verdicts(repairer, changed)
-            touched = {token for token in suspects if _touched(repairer, token, changed)}
+            # Words that were no suspects then had no verdict to keep (`Sydnoy` once `Sydney` appears).
+            touched = suspects - last.first_suspects
+            touched |= {token for token in suspects if _touched(repairer, token, changed)}
             unchanged = last.unchanged(last.first_pass, touched, text)
         first_pass = edits = reading.edits(suspects, verdicts, unchanged)
         if last is not None:
@@ -938,13 +995,22 @@ class DocumentReader:
             suspects = _suspects(counts, unknown, repairer, noisy, rules)
             if last is not None:
                 rebonused = last.rebonused(repairer)
+                touched |= suspects - last.final_suspects
                 touched |= {token for token in suspects if _takes(repairer, token, rebonused)}
                 unchanged = last.unchanged(last.final, touched, text)
             edits = reading.edits(suspects, kept, unchanged)
         # Misread capitals where no repair is made; once put right, the next reading reads the words
         # before them without a capital after them (which tells of a name).
         capitals = drop_overlapping(edits, misread_capitals(text, counts, rules))[len(edits) :]
-        self._last = _LastReading(text, (noisy, old_print), repairer, verdicts, first_pass, edits, capitals)
+        self._last = _LastReading(
+            text,
+            (noisy, old_print),
+            repairer,
+            verdicts,
+            (first_suspects, suspects),
+            (first_pass, edits),
+            capitals,
+        )
         return [*edits, *capitals]
 
 
@@ -982,19 +1048,21 @@ class _LastReading:
         flags: tuple[bool, bool],
         repairer: WordRepairer,
         verdicts: dict[VerdictKey, Verdict | None],
-        first_pass: list[Edit],
-        final: list[Edit],
+        suspects: tuple[set[str], set[str]],
+        edits: tuple[list[Edit], list[Edit]],
         capitals: list[Edit],
     ) -> None:
         self.flags, self.verdicts = flags, verdicts
         # Of the reading's repairer only what the next reading compares (its caches may go).
         self.counts, self.bonuses = repairer.folded_counts, repairer.bonuses()
         self.keeps_house_spellings = repairer.keeps_house_spellings
-        self.first_pass, self.final = first_pass, final
+        # The suspects and edits of its first pass and of its last (the second, or the first again).
+        self.first_suspects, self.final_suspects = suspects
+        self.first_pass, self.final = edits
         # The repairs' edits are carried to the next reading where they hold; the capitals are found
         # afresh, but where they were put right, as where repairs were, verdicts are made again.
         self.applied = sorted(
-            (edit for edit in final + capitals if edit.applied), key=lambda edit: edit.start
+            (edit for edit in self.final + capitals if edit.applied), key=lambda edit: edit.start
         )
         growth = sum(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied)
         self.next_length = len(text) + growth
