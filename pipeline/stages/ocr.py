@@ -55,6 +55,8 @@ _CACHE_LIMIT = 100_000
 _NEAR = 45
 _APOSTROPHE = regex.compile(r"['’]")
 _DOUBLED_LETTER = regex.compile(r"(\p{L})\1+")
+# Letters old print used for one another (`vnto`, `iust`, `voyce`), as the modern letter.
+_OLD_PRINT_LETTERS = str.maketrans("vjy", "uii")
 # Searched backwards ((?r)), from the token: ten times faster than trying every start before it. An
 # apostrophe after a letter ends a contraction's part (`don't`: `t` is no word); one after a space opens
 # a quotation, as the typography stage's `‘` does, so both read alike (`'to ntake`, `‘to ntake`).
@@ -1324,20 +1326,23 @@ def old_spellings(unknown: set[str], zipf: dict[str, float], rules: RuleTable) -
 
 
 def same_spelling_of_old(token: str, best: str) -> bool:
-    """Whether two spellings differ only as old print and new do: a final ``e`` (or an ``s`` for it) and
-    doubled letters (``hee``/``he``, ``betweene``/``between``, ``drinke``/``drinks``).
+    """Whether two spellings differ only as old print and new do: an ``e`` (or a final ``s`` for it),
+    doubled letters, ``u``/``v``, ``i``/``j``/``y`` (``hee``/``he``, ``entred``/``entered``,
+    ``drinke``/``drinks``, ``voyce``/``voice``).
 
-    >>> [same_spelling_of_old(a, b) for a, b in [("hee", "he"), ("betweene", "between"), ("tbe", "the")]]
-    [True, True, False]
+    >>> pairs = [("hee", "he"), ("betweene", "between"), ("entred", "entered"), ("voyce", "voice")]
+    >>> [same_spelling_of_old(a, b) for a, b in pairs + [("tbe", "the"), ("tho", "the")]]
+    [True, True, True, True, False, False]
     """
     return _old_print_key(token) in (_old_print_key(best), _old_print_key(best[:-1]))
 
 
 @lru_cache(maxsize=_CACHE_LIMIT)
 def _old_print_key(word: str) -> str:
-    """The word in lower case with doubled letters single and a final ``e`` dropped."""
-    single = _DOUBLED_LETTER.sub(r"\1", word.lower())
-    return single[:-1] if single.endswith("e") else single
+    """The word in lower case with old print's letters as the modern ones, doubled letters single, and no
+    ``e`` after its first letter."""
+    single = _DOUBLED_LETTER.sub(r"\1", word.lower().translate(_OLD_PRINT_LETTERS))
+    return single[:1] + single[1:].replace("e", "")
 
 
 @lru_cache(maxsize=16)
