@@ -1212,14 +1212,17 @@ class _DocumentReading:
                 if (token := text[start:end]) in suspects:
                     yield token, start, end
             return
+        # Every token is read; only the first pass keeps spans (a second pass here has suspects it had not).
+        record = self._first is None
         starts, ends = array("I"), array("I")  # four bytes a position: texts of up to 4 GB
         for match in TOKEN.finditer(text):
             if (token := match.group()) in suspects:
                 start, end = match.span()
-                starts.append(start)
-                ends.append(end)
+                if record:
+                    starts.append(start)
+                    ends.append(end)
                 yield token, start, end
-        if self._first is None:
+        if record:
             self._first = (suspects, starts, ends)
 
     def edits(
