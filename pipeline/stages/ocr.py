@@ -61,6 +61,9 @@ _OLD_PRINT_LETTERS = str.maketrans("vjy", "uii")
 # apostrophe after a letter ends a contraction's part (`don't`: `t` is no word); one after a space opens
 # a quotation, as the typography stage's `‘` does, so both read alike (`'to ntake`, `‘to ntake`).
 _WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}-])(?<!\p{L}['’])(\p{L}+)[ \t]*\n?[ \t]*$")
+# The word that ends at a position (matched backwards from it), and the one that starts at a position.
+_WORD_ENDING_AT = regex.compile(r"(?r)\p{L}+")
+_WORD_STARTING_AT = regex.compile(r"\p{L}+")
 _WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
 
 
@@ -847,6 +850,37 @@ def _split_at_line_end(text: str, start: int, end: int) -> bool:
     )
 
 
+def _fragment_of_common_word(text: str, start: int, end: int, common: frozenset[str]) -> bool:
+    """A piece of a word broken inside a line, by a hyphen or a space (``pro-bably``, ``arti ficial``, where
+    a line-end hyphen was kept or lost): where it and the word beside it make a ``common`` word (lower
+    case), it is that word's fragment, not a misreading to repair into another word (``pro-baby``). Pieces
+    split by a space have three letters or more: a short word beside another often makes a word (``bo a``).
+
+    >>> common = frozenset({"probably", "artificial", "boa"})
+    >>> cases = [("pro-bably", 4, 9), ("arti ficial", 0, 4), ("the bably", 4, 9), ("bo a", 0, 2)]
+    >>> [_fragment_of_common_word(text, start, end, common) for text, start, end in cases]
+    [True, True, False, False]
+    """
+    token = text[start:end]
+    if start >= 2 and text[start - 1] in ("-", " "):
+        before = _WORD_ENDING_AT.match(text, max(0, start - 40), start - 1)
+        if before is not None and _make_common_word(before.group(), token, text[start - 1], common):
+            return True
+    if text[end : end + 1] in ("-", " "):
+        after = _WORD_STARTING_AT.match(text, end + 1, end + 40)
+        if after is not None and _make_common_word(token, after.group(), text[end], common):
+            return True
+    return False
+
+
+def _make_common_word(first: str, second: str, between: str, common: frozenset[str]) -> bool:
+    """Whether two pieces, a hyphen or a space apart, make a common word; pieces a space apart only where
+    both have three letters or more."""
+    if between == " " and min(len(first), len(second)) < 3:
+        return False
+    return (first + second).lower() in common
+
+
 def _sentence_start(text: str, start: int) -> bool:
     """The token at ``start`` begins the text, a paragraph or a sentence (quotes and brackets aside).
 
@@ -1242,7 +1276,9 @@ class _DocumentReading:
                 if (kept := unchanged.edit_at(start)) is not None:
                     edits.append(kept)
                 continue
-            if _split_at_line_end(text, start, end):
+            if _split_at_line_end(text, start, end) or _fragment_of_common_word(
+                text, start, end, repairer.lexicon.trusted
+            ):
                 continue
             # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
             # A capital at a sentence's or a line's start says nothing of a name (`Tho` there is `The`).
