@@ -7,7 +7,7 @@ deletion index over wordfreq's most frequent words. Each candidate scores its wo
 the channel cost of its being read as what OCR gave; the word as read competes with a prior for words in
 no lexicon. The best candidate is applied when its posterior reaches ``ocr.confidence`` and suggested
 when it reaches ``ocr.suggest_confidence``. Names, transliterations, numbers, abbreviations and words
-split at a line end are left as the author wrote them.
+split at a line end (or broken inside a line: ``pro-bably``) are left as the author wrote them.
 """
 
 from __future__ import annotations
