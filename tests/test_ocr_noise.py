@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+import pipeline
+from pipeline.core.errors import RulesError
 from pipeline.core.settings import Settings
 from pipeline.stages.ocr import repair_words
 from tests.test_ocr_readings import WORDS, noisy_text
@@ -43,3 +45,17 @@ def test_the_noise_weighs_nothing_at_weight_0(seed: int) -> None:
     clean, noisy = clean_and_noisy(seed)
     settings = Settings(overrides=("ocr.noise_prior_weight=0",))
     assert confidence_of_repair(noisy, settings) == pytest.approx(confidence_of_repair(clean, settings))
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("ocr.noise_reference=0", "'noise_reference' must be between 0.001 and 1, not 0"),
+        ("ocr.noise_prior_weight=-1", "'noise_prior_weight' must be at least 0"),
+        ("ocr.noise_prior_words=2.5", "'noise_prior_words' must be a whole number"),
+    ],
+)
+def test_bad_noise_rules_are_a_clear_error(override: str, message: str) -> None:
+    with pytest.raises(RulesError, match=r"rules/ocr\.toml") as error:
+        pipeline.clean("The tbe end of it.", only=("ocr",), overrides=(override,))
+    assert message in str(error.value)

@@ -945,7 +945,7 @@ def unknown_prior_shift(counts: Counter[str], unknown: set[str], rules: RuleTabl
     >>> [round(unknown_prior_shift(counts, {"tbe"}, rules), 2) for counts in (noisy, clean)]
     [-1.05, 1.32]
     """
-    reference = rules.number("noise_reference", low=0, high=1)
+    reference = rules.number("noise_reference", low=0.001, high=1)
     noise = document_noise(counts, unknown, reference, rules.integer("noise_prior_words", low=0))
     most = rules.number("noise_prior_most", low=0)
     if noise <= 0:
