@@ -437,7 +437,8 @@ class WordRepairer:
         # The document's own misreadings, as the repairs of its first reading show them (see ``adapt``).
         self.misreadings: Counter[tuple[str, str]] = Counter()
         self._bonus: dict[tuple[str, str], float] = {}
-        self._adapted_scores: dict[tuple[str, bool], list[tuple[str, float]]] = {}
+        # Per token: its candidates' scores with the document's bonuses, and the bonuses (see ``adapt``).
+        self._adapted_scores: dict[tuple[str, bool], tuple[list[tuple[str, float]], list[float]]] = {}
 
     def known(self, token: str) -> bool:
         """The cheap test first: a trusted word, a word of the user's lists, or not a word to judge."""
@@ -534,7 +535,7 @@ class WordRepairer:
             return True  # no candidates, whatever they would cost
         if verdict.shown or verdict.posterior >= self.suggest_confidence:
             return False  # shown, or hidden as a house spelling that a new best may not be
-        bonuses = [self.bonus(token, form) for form, _ in self.candidate_scores(token, name_context)]
+        bonuses = self._adapted(token, name_context)[1]
         if any(bonuses[self.in_context :]):
             return False  # a candidate the first reading did not weigh may come among those weighed
         odds = verdict.posterior / (1 - verdict.posterior) * 10 ** max(bonuses)
@@ -653,14 +654,19 @@ class WordRepairer:
     def scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
         """``candidate_scores`` with the document's own misreadings made cheaper (see ``adapt``): the same
         list where none of its candidates takes one."""
-        scores = self.candidate_scores(token, name_context)
         if not self._bonus:
-            return scores
+            return self.candidate_scores(token, name_context)
+        return self._adapted(token, name_context)[0]
+
+    def _adapted(self, token: str, name_context: bool) -> tuple[list[tuple[str, float]], list[float]]:
+        """The token's adapted scores (see ``scores``) and each candidate's bonus in ``candidate_scores``'
+        order, worked out once a document reading."""
         key = (token, name_context)
-        adapted = self._adapted_scores.get(key)
-        if adapted is None:
+        found = self._adapted_scores.get(key)
+        if found is None:
             if len(self._adapted_scores) >= _CACHE_LIMIT:
                 self._adapted_scores.clear()
+            scores = self.candidate_scores(token, name_context)
             bonuses = [self.bonus(token, form) for form, _ in scores]
             adapted = scores
             if any(bonuses):
@@ -668,8 +674,8 @@ class WordRepairer:
                     (form, score + bonus) for (form, score), bonus in zip(scores, bonuses, strict=True)
                 ]
                 adapted.sort(key=_best_first)
-            self._adapted_scores[key] = adapted
-        return adapted
+            found = self._adapted_scores[key] = (adapted, bonuses)
+        return found
 
     def may_be_misread(self, token: str) -> bool:
         """A known word with a candidate near enough in score that context could make it the likelier."""
