@@ -58,13 +58,14 @@ _DOUBLED_LETTER = regex.compile(r"(\p{L})\1+")
 # Letters old print used for one another (`vnto`, `iust`, `voyce`), as the modern letter.
 _OLD_PRINT_LETTERS = str.maketrans("vjy", "uii")
 # Searched backwards ((?r)), from the token: ten times faster than trying every start before it. An
-# apostrophe after a letter ends a contraction's part (`don't`: `t` is no word); one after a space opens
-# a quotation, as the typography stage's `‘` does, so both read alike (`'to ntake`, `‘to ntake`).
-_WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}-])(?<!\p{L}['’])(\p{L}+)[ \t]*\n?[ \t]*$")
+# apostrophe after a letter ends a contraction's part (`don't`: `t` is no word); a quote mark at either
+# side of the space between two words leaves them neighbours (`'to ntake`, `‘to ntake`, `said' tbe`), so
+# a word reads the same once the typography stage has turned such a mark or removed it as a speck.
+_WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}-])(?<!\p{L}['’])(\p{L}+)['‘’]?[ \t]*\n?[ \t]*['‘’]?$")
 # The word that ends at a position (matched backwards from it), and the one that starts at a position.
 _WORD_ENDING_AT = regex.compile(r"(?r)\p{L}+")
 _WORD_STARTING_AT = regex.compile(r"\p{L}+")
-_WORD_AFTER = regex.compile(r"[ \t]*\n?[ \t]*(\p{L}+)(?![\p{L}'’-])")
+_WORD_AFTER = regex.compile(r"['‘’]?[ \t]*\n?[ \t]*['‘’]?(\p{L}+)(?![\p{L}-]|['’]\p{L})")
 
 
 @dataclass(frozen=True)
@@ -909,6 +910,8 @@ def _adjacent_words(text: str, start: int, end: int) -> tuple[str, str]:
     (('said', 'word'), ('', 'word'))
     >>> _adjacent_words("don't tbe", 6, 9), _adjacent_words("not 'to ntake any", 8, 13)
     (('', ''), ('to', 'any'))
+    >>> _adjacent_words("said' tbe ‘word", 6, 9), _adjacent_words("a tbe don't", 2, 5)
+    (('said', 'word'), ('a', ''))
     """
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
     after = _WORD_AFTER.match(text, end)
