@@ -26,6 +26,7 @@ import regex
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit, Span, drop_overlapping, overlaps_any, span_bounds
 from pipeline.core.errors import RulesError
+from pipeline.core.lexicon import zipf
 from pipeline.core.rules import RuleTable, load_rules
 from pipeline.core.settings import Settings
 
@@ -65,6 +66,9 @@ class TypographyRules:
     before_opening: frozenset[str]
     after_closing: frozenset[str]
     elision: regex.Pattern[str]
+    stray_after_zipf: float
+    stray_before_zipf: float
+    end_elisions: frozenset[str]
     primes: regex.Pattern[str]
     em_dash: bool
     em_dash_spacing: str
@@ -118,6 +122,9 @@ def compile_rules(rules_dir: Path | None, overrides: tuple[str, ...]) -> Typogra
         before_opening=frozenset(quotes.text("before_opening")),
         after_closing=frozenset(quotes.text("after_closing")),
         elision=_compile(table, "quotes.elisions", _any_of(elisions) or "(?!)", regex.IGNORECASE),
+        stray_after_zipf=quotes.number("stray_after_word_zipf", low=0),
+        stray_before_zipf=quotes.number("stray_before_word_zipf", low=0),
+        end_elisions=frozenset(word.lower() for word in quotes.strings("end_elisions")),
         primes=_compile(table, "quotes.primes", _any_of(quotes.strings("primes")) or "(?!)"),
         em_dash=dashes.flag("em_dash"),
         em_dash_spacing=dashes.text("em_dash_spacing", choices=_DASH_SPACINGS),
@@ -396,7 +403,8 @@ def pair_single_quotes(text: str, marks: list[Span], rules: TypographyRules) -> 
     ``'n'``); a doubled one between letters (``scum'’s``) becomes one. A mark before a word opens a single
     quotation only if a mark after a word closes it later in the paragraph, within ``single_reach``
     characters; a mark after a word is a closing quote or an apostrophe (``workers'``), which most styles
-    write alike.
+    write alike. A mark that can be neither, where it stands between common words, is a speck OCR read as
+    a quote and is removed (see ``stray_after_word`` and ``stray_before_word``).
 
     >>> rules = compile_rules(None, ())
     >>> text = "don't 'say' it"
@@ -423,27 +431,94 @@ def pair_single_quotes(text: str, marks: list[Span], rules: TypographyRules) -> 
                 edits.append(Edit(start, end, style.apostrophe, "apostrophe"))
             else:
                 if opener is not None:
-                    edits.append(_unpaired_single(opener, style))
+                    edits.append(_unpaired_single(text, opener, rules))
                 opener = (start, end)
         elif not (before.isspace() or before.isdigit() or before in rules.before_opening):
             if opener is not None and start - opener[0] > rules.single_reach:
-                edits.append(_unpaired_single(opener, style))
+                edits.append(_unpaired_single(text, opener, rules))
                 opener = None
             if opener is not None:
                 edits.append(Edit(*opener, style.open_single, "open-single-quote"))
                 edits.append(Edit(start, end, style.close_single, "close-single-quote"))
                 opener = None
+            elif stray_after_word(text, start, end, rules):
+                edits.append(Edit(start, end, "", "stray-quote", note=_STRAY_AFTER))
             else:
                 edits.append(Edit(start, end, style.apostrophe, "apostrophe"))
     if opener is not None:
-        edits.append(_unpaired_single(opener, style))
+        edits.append(_unpaired_single(text, opener, rules))
     return edits
 
 
-def _unpaired_single(mark: Span, style: Style) -> Edit:
+_STRAY_AFTER = "no quotation is open and the word is no plural or elision: a speck read as a quote"
+_STRAY_BEFORE = "no mark closes it and a common word follows mid-sentence: a speck read as a quote"
+
+
+def _unpaired_single(text: str, mark: Span, rules: TypographyRules) -> Edit:
+    """An opening mark that nothing closes: a speck where it is one, else set only where the style writes
+    an apostrophe alike (it may be an elision), and suggested otherwise."""
+    if stray_before_word(text, *mark, rules):
+        return Edit(*mark, "", "stray-quote", note=_STRAY_BEFORE)
+    style = rules.style
     applied = style.open_single == style.apostrophe
     note = "" if applied else "no closing single quote in the paragraph; an apostrophe (elision)?"
     return Edit(*mark, style.open_single, "open-single-quote", applied=applied, note=note)
+
+
+def stray_after_word(text: str, start: int, end: int, rules: TypographyRules) -> bool:
+    """Whether a mark after a word, with no quotation open, is a speck: it follows a common word in small
+    letters and comes before another word (``their' intention``). A plural's possessive (``workers'
+    rights``), an elision (``tho' he``, ``o' the``), a word too rare to judge, or a capital after it keep
+    the mark.
+
+    >>> rules = compile_rules(None, ())
+    >>> texts = ("their' intention", "the workers' rights", "tho' he", "their' Intention", "company' s")
+    >>> [stray_after_word(text, text.index("'"), text.index("'") + 1, rules) for text in texts]
+    [True, False, False, False, False]
+    """
+    following = _word_from(text, end + 1) if text[end : end + 1] == " " else ""
+    if len(following) < 2 or not following.islower():
+        return False
+    word = _word_before(text, start)
+    return (
+        len(word) >= 2  # a letter alone is an elision's (`rock 'n' roll`, `o' the`)
+        and word.islower()
+        and not word.endswith("s")
+        and word not in rules.end_elisions
+        and zipf(word) >= rules.stray_after_zipf
+    )
+
+
+def stray_before_word(text: str, start: int, end: int, rules: TypographyRules) -> bool:
+    """Whether an opening mark that nothing closes is a speck: it stands mid-sentence (after a word or a
+    comma and a space) before a common word in small letters (``and 'she was``). After a sentence's end
+    or a colon, or before a capital, it more likely opens a quotation whose closing mark was lost.
+
+    >>> rules = compile_rules(None, ())
+    >>> texts = ("and 'she was", "said: 'she was", "and 'Frisco", "and 'scum was")
+    >>> [stray_before_word(text, text.index("'"), text.index("'") + 1, rules) for text in texts]
+    [True, False, False, False]
+    """
+    if start < 2 or text[start - 1] != " " or not (text[start - 2].isalpha() or text[start - 2] == ","):
+        return False
+    word = _word_from(text, end)
+    return len(word) >= 2 and word.islower() and zipf(word) >= rules.stray_before_zipf
+
+
+def _word_from(text: str, position: int) -> str:
+    """The letters from ``position`` on (the empty string where none stands there)."""
+    end = position
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[position:end]
+
+
+def _word_before(text: str, position: int) -> str:
+    """The letters that end at ``position``."""
+    start = position
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    return text[start:position]
 
 
 # ---------------------------------------------------------------- dashes
