@@ -6,6 +6,8 @@ cost of a confusion is ``-log10(count / occurrences of the true string in the gr
 ``rules/ocr.toml`` keeps as ``[[confusion]]`` entries.
 
     python bench/ocr_confusions.py [--top 80] [--min-count 8]
+
+Marks that are no letters (`«`, `~`) are counted where they touch a letter, as the stage reads words.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import regex
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.stages.ocr import token_pattern
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-_TOKEN = regex.compile(r"[\p{L}\p{N}]+")
+# Words as the ocr stage reads them, with the marks that may stand for letters where they touch one
+# (`hi«`, `H~e`): those the table lists and others worth a count.
+_TOKEN = token_pattern("«»‹›\\^{}~*|")
 
 
 def line_pairs() -> Iterator[tuple[str, str]]:

@@ -37,13 +37,13 @@ def noisy_text(seed: int, words: int, misreadings: list[tuple[str, str]] = MISRE
 
 
 def fresh_readings(text: str) -> list:
-    """The readings with nothing kept from one to the next: each a reader of its own, told only the prior
-    shift that the stage takes from the text it received."""
+    """The readings with nothing kept from one to the next: each a reader of its own, told only what the
+    stage takes from the text it received (the prior shift, the marks read as letters)."""
     first = DocumentReader(RULES, frozenset())
     first(text)
 
     def fresh_reading(current: str) -> list:
-        return DocumentReader(RULES, frozenset(), first.prior_shift)(current)
+        return DocumentReader(RULES, frozenset(), first.prior_shift, first.marks)(current)
 
     return settle(text, fresh_reading, RULES.integer("readings"))
 

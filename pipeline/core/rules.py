@@ -90,6 +90,13 @@ class RuleTable:
             raise self._fail(key, "must be a list of strings")
         return tuple(value)
 
+    def pairs(self, key: str, default: Any = _MISSING) -> tuple[str, ...]:
+        """A list of two-character strings: an opening mark and its closing one (``«»``)."""
+        value = self.strings(key, default)
+        if not all(len(item) == 2 for item in value):
+            raise self._fail(key, "must be a list of two-character strings, an opening and a closing mark")
+        return value
+
     def table(self, key: str, default: Any = _MISSING) -> RuleTable:
         value = self._value(key, default)
         if not isinstance(value, dict):

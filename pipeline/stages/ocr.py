@@ -34,13 +34,15 @@ from pipeline.core.settings import Settings
 from pipeline.core.settle import settle
 from pipeline.core.word_pairs import WordPairs, english_word_pairs
 
-# A token: letters and digits (digits are often letters misread: `bro1ught`), with inner apostrophes.
-TOKEN = regex.compile(r"[\p{L}\p{N}|]+(?:['’][\p{L}]+)*")
 _NUMBER_LIKE = regex.compile(r"\d+(?:[.,/:]\d+)*\p{L}{0,2}")
-_NON_LATIN = regex.compile(r"[^\p{Script=Latin}\p{N}|'’]")
+# A letter of another script (a token's other characters are digits, apostrophes and marks).
+_NON_LATIN = regex.compile(r"[^\P{L}\p{Script=Latin}]")
 # Letter case no printed word has: a capital after a small letter (`aU`), or two capitals before small
 # letters (`VVoroshilov`, `THe`).
 _BROKEN_CASE = regex.compile(r"\p{Ll}\p{Lu}|^\p{Lu}{2}\p{Ll}")
+# A mark between two letters of a token (`sign»d`, `H~e`): no printed word has one (at a word's edge, a
+# mark may be punctuation: `\Works`, `|Name`).
+_MARK_INSIDE = regex.compile(r"\p{L}[^\p{L}\p{N}'’]+\p{L}")
 # Two same words: word boundaries here (so a word after `_` or a digit does not count), and an apostrophe
 # or a hyphen either side tested on each match (a word of `don't`, `well-being`): three times faster
 # than a lookbehind at every word.
@@ -66,6 +68,55 @@ _WORD_BEFORE = regex.compile(r"(?r)(?<![\p{L}-])(?<!\p{L}['’])(\p{L}+)['‘’
 _WORD_ENDING_AT = regex.compile(r"(?r)\p{L}+")
 _WORD_STARTING_AT = regex.compile(r"\p{L}+")
 _WORD_AFTER = regex.compile(r"['‘’]?[ \t]*\n?[ \t]*['‘’]?(\p{L}+)(?![\p{L}-]|['’]\p{L})")
+
+
+@lru_cache(maxsize=8)
+def token_pattern(marks: str) -> regex.Pattern[str]:
+    """A token: letters and digits (digits are often letters misread: `bro1ught`) with inner apostrophes,
+    and the ``marks`` OCR reads for letters where they touch one (``hi«`` for ``his``, ``H~e`` for ``He``):
+    a mark alone, or between spaces, is punctuation.
+
+    >>> token_pattern("«»~|").findall("hi« H~e « and | l|ke ~5 don't «Oui»")
+    ['hi«', 'H~e', 'and', 'l|ke', '~5', "don't", '«Oui»']
+    """
+    letters = r"[\p{L}\p{N}]+"
+    if not marks:
+        return regex.compile(rf"{letters}(?:['’]\p{{L}}+)*")
+    mark = "[" + "".join(regex.escape(char) for char in marks) + "]"
+    return regex.compile(rf"{mark}?{letters}(?:{mark}+{letters})*{mark}?(?:['’]\p{{L}}+)*")
+
+
+def letter_marks(text: str, marks: str, quote_pairs: tuple[str, ...]) -> str:
+    """The ``marks`` that OCR reads for letters in this text: all of them, but a pair of quotation marks
+    (``«»``) only where the text does not quote with it.
+
+    >>> letter_marks("«Oui», a~nd", "«»~|", ("«»",)), letter_marks("hi« «aid", "«»~|", ("«»",))
+    ('~|', '«»~|')
+    """
+    quoting = "".join(pair for pair in quote_pairs if _quotes_with(text, pair))
+    return "".join(mark for mark in marks if mark not in quoting)
+
+
+def _quotes_with(text: str, pair: str) -> bool:
+    """Whether a text sets a pair of marks as quotation marks: never between two letters (``sign»d``), and
+    at a word's edge always opening or closing in one orientation (``«Oui»``, or ``»Haus«`` as German
+    print has it); OCR's misreadings of them stand at either edge (``hi«``, ``»hip``).
+
+    >>> _quotes_with("«Oui», dit-il, «non»", "«»"), _quotes_with("the hi« and «aid", "«»")
+    (True, False)
+    """
+    if not any(mark in text for mark in pair):
+        return False
+    marks = regex.escape(pair)
+    if regex.search(rf"\p{{L}}[{marks}]\p{{L}}", text):
+        return False
+    opening = Counter(regex.findall(rf"[{marks}](?=\p{{L}})", text))
+    closing = Counter(regex.findall(rf"(?<=\p{{L}})[{marks}]", text))
+    first, second = pair
+    return any(
+        opening[opens] and closing[closes] and not opening[closes] and not closing[opens]
+        for opens, closes in ((first, second), (second, first))
+    )
 
 
 @dataclass(frozen=True)
@@ -106,6 +157,9 @@ class Channel:
         self.doubled, self.case = doubled, case
         # Segment length pairs longer than one-for-one: the run alignment looks only for these.
         self._long = [(o, t, cost) for (o, t), cost in table.items() if len(o) + len(t) > 2]
+        # What OCR reads for letters that is no letter, digit or apostrophe (`|` for `l`, `«` for `s`, a
+        # speck `~` in `H~e`): a word may hold it (see ``token_pattern``).
+        self.marks = "".join(sorted({c for o, _ in table for c in o if not c.isalnum() and c not in "'’"}))
         self._costs: dict[tuple[str, str], float] = {}
         self._run_costs: dict[tuple[str, str], float] = {}
 
@@ -387,6 +441,8 @@ class WordRepairer:
             rules.integer("index_words_per_key", low=1),
         )
         self.channel = _channel(rules)
+        # The tokens: the document reader narrows them to the marks its document reads as letters.
+        self.tokens = token_pattern(self.channel.marks)
         self.extra_words = extra_words
         self.folded_counts: Counter[str] = Counter()
         for word, count in counts.items():
@@ -409,6 +465,8 @@ class WordRepairer:
         self.trusted_zipf = rules.number("trusted_zipf", low=0)
         self.document_weight = rules.number("document_weight")
         self.broken_case_penalty = rules.number("broken_case_penalty")
+        self.mark_penalty = rules.number("mark_penalty")
+        self.quote_marks = "".join(rules.pairs("quote_mark_pairs"))
         self.real_word_reach = rules.number("real_word_reach", low=0)
         self.house_count = rules.integer("house_spelling_count", low=1)
         self.house_ratio = rules.number("house_spelling_ratio", low=0)
@@ -563,6 +621,8 @@ class WordRepairer:
         OCR errors are often words of some language (``havo``, ``aro``): a neighbour more common in
         that language than in English is what tells a quotation from a misreading.
         """
+        if not token.isalpha():
+            return False  # `hi«`, `t|he`: no word of any language, though wordfreq reads the letters alone
         floor = self.other_language_zipf
         others = [word for word in neighbours if word]
         return any(
@@ -592,6 +652,8 @@ class WordRepairer:
             prior += self.document_weight * math.log10(count)
         if _BROKEN_CASE.search(token):
             prior -= self.broken_case_penalty
+        if _MARK_INSIDE.search(token) or any(mark in token for mark in self.quote_marks):
+            prior -= self.mark_penalty  # a quotation mark in a token is one the document does not quote with
         return prior
 
     def candidate_scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
@@ -831,11 +893,13 @@ def _case_class(token: str) -> str:
 
     >>> _case_class("NKVD"), _case_class("Stalin"), _case_class("losif"), _case_class("1ondon")
     ('upper', 'capitalised', 'lower', 'lower')
+    >>> _case_class("\\\\Vest"), _case_class("«aid")
+    ('capitalised', 'lower')
     """
     letters = [char for char in token if char.isalpha()]
     if len(letters) > 1 and all(char.isupper() for char in letters):
         return "upper"
-    return "capitalised" if token[0].isupper() else "lower"
+    return "capitalised" if letters and letters[0].isupper() else "lower"
 
 
 def _split_at_line_end(text: str, start: int, end: int) -> bool:
@@ -986,7 +1050,11 @@ class DocumentReader:
     """
 
     def __init__(
-        self, rules: RuleTable, extra_words: frozenset[str], prior_shift: float | None = None
+        self,
+        rules: RuleTable,
+        extra_words: frozenset[str],
+        prior_shift: float | None = None,
+        marks: str | None = None,
     ) -> None:
         self.rules, self.extra_words = rules, extra_words
         self._last: _LastReading | None = None
@@ -994,11 +1062,18 @@ class DocumentReader:
         # first text read, the one the stage received: later readings see fewer unknown words only because
         # the first repaired them.
         self.prior_shift = prior_shift
+        # The marks read as letters (see ``letter_marks``), from the first text read too: a quotation mark
+        # read between letters once is so read to the end.
+        self.marks = marks
 
     def __call__(self, text: str) -> list[Edit]:
         rules = self.rules
-        counts = count_matches(TOKEN, text)
+        if self.marks is None:
+            self.marks = letter_marks(text, _channel(rules).marks, rules.pairs("quote_mark_pairs"))
+        tokens = token_pattern(self.marks)
+        counts = count_matches(tokens, text)
         repairer = WordRepairer(rules, counts, self.extra_words)
+        repairer.tokens = tokens
         unknown = {token for token in counts if not repairer.known(token)}
         if self.prior_shift is None:
             self.prior_shift = unknown_prior_shift(counts, unknown, rules)
@@ -1258,7 +1333,7 @@ class _DocumentReading:
         # Every token is read; only the first pass keeps spans (a second pass here has suspects it had not).
         record = self._first is None
         starts, ends = array("I"), array("I")  # four bytes a position: texts of up to 4 GB
-        for match in TOKEN.finditer(text):
+        for match in self.repairer.tokens.finditer(text):
             if (token := match.group()) in suspects:
                 start, end = match.span()
                 if record:
@@ -1419,7 +1494,7 @@ def misread_capitals(text: str, counts: Counter[str], rules: RuleTable) -> list[
 
     >>> from pipeline.core.settings import Settings
     >>> text = "men In the hall and the way to the end of the day, Is that so, as It was for the sake In a"
-    >>> edits = misread_capitals(text, count_matches(TOKEN, text), Settings().rules("ocr"))
+    >>> edits = misread_capitals(text, count_matches(token_pattern(""), text), Settings().rules("ocr"))
     >>> [(text[e.start : e.end], e.replacement, round(e.confidence, 2), e.applied) for e in edits]
     [('In', 'in', 0.93, True), ('Is', 'is', 0.93, True), ('It', 'it', 0.93, True), ('In', 'in', 0.93, True)]
     """
