@@ -466,6 +466,8 @@ class WordRepairer:
         self.document_weight = rules.number("document_weight")
         self.broken_case_penalty = rules.number("broken_case_penalty")
         self.mark_penalty = rules.number("mark_penalty")
+        self.length_weight = rules.number("unknown_length_weight", low=0)
+        self.length_from = rules.integer("unknown_length_from", low=1)
         self.quote_marks = "".join(rules.pairs("quote_mark_pairs"))
         self.real_word_reach = rules.number("real_word_reach", low=0)
         self.house_count = rules.integer("house_spelling_count", low=1)
@@ -650,6 +652,7 @@ class WordRepairer:
         count = self.folded_counts[lower] if frequency < self.trusted_zipf else 0
         if count > 1:
             prior += self.document_weight * math.log10(count)
+        prior -= self._long_unknown_penalty(token)
         if _BROKEN_CASE.search(token):
             prior -= self.broken_case_penalty
         if _MARK_INSIDE.search(token) or any(mark in token for mark in self.quote_marks):
@@ -788,6 +791,23 @@ class WordRepairer:
             scores.update(self._splits(token))
         scores.pop(token, None)
         return scores
+
+    def _long_unknown_penalty(self, token: str) -> float:
+        """How much less likely a long word in small letters that no lexicon knows is the author's: the
+        chance that a word of the author's happens to lie a confusion or two from a known word, or to
+        be two known words run together, falls with its length; a misreading's does not (`amusomonts`,
+        `prisonerhad`). Capitalised words (names) are left out.
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
+        >>> words = ("amusomonts", "tbe", "amusements", "Balgownio")
+        >>> [repairer._long_unknown_penalty(word) for word in words]
+        [1.6, 0.0, 0.0, 0.0]
+        """
+        excess = len(token) - self.length_from
+        if excess <= 0 or _case_class(token) != "lower" or token.lower() in self.lexicon.zipf:
+            return 0.0
+        return self.length_weight * excess
 
     def _splits(self, token: str) -> dict[str, float]:
         """Two words run together (``wasa``, ``timeMrs``): the token with a space put back, scored as the
