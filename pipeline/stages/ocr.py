@@ -652,7 +652,7 @@ class WordRepairer:
         count = self.folded_counts[lower] if frequency < self.trusted_zipf else 0
         if count > 1:
             prior += self.document_weight * math.log10(count)
-        prior -= self._long_unknown_penalty(token)
+        prior -= self._long_unknown_penalty(token, initial)
         if _BROKEN_CASE.search(token):
             prior -= self.broken_case_penalty
         if _MARK_INSIDE.search(token) or any(mark in token for mark in self.quote_marks):
@@ -792,20 +792,25 @@ class WordRepairer:
         scores.pop(token, None)
         return scores
 
-    def _long_unknown_penalty(self, token: str) -> float:
+    def _long_unknown_penalty(self, token: str, initial: bool) -> float:
         """How much less likely a long word in small letters that no lexicon knows is the author's: the
         chance that a word of the author's happens to lie a confusion or two from a known word, or to
         be two known words run together, falls with its length; a misreading's does not (`amusomonts`,
-        `prisonerhad`). Capitalised words (names) are left out.
+        `prisonerhad`). Capitalised words (names) are left out but at a sentence's start.
 
         >>> from pipeline.core.settings import Settings
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
         >>> words = ("amusomonts", "tbe", "amusements", "Balgownio")
-        >>> [repairer._long_unknown_penalty(word) for word in words]
+        >>> [repairer._long_unknown_penalty(word, initial=False) for word in words]
         [1.6, 0.0, 0.0, 0.0]
+        >>> repairer._long_unknown_penalty("Amusomonts", initial=True)
+        1.6
         """
         excess = len(token) - self.length_from
-        if excess <= 0 or _case_class(token) != "lower" or token.lower() in self.lexicon.zipf:
+        # A capital at a sentence's or a line's start (``initial``) says nothing of a name.
+        case = _case_class(token)
+        named = case == "upper" or (case == "capitalised" and not initial)
+        if excess <= 0 or named or token.lower() in self.lexicon.zipf:
             return 0.0
         return self.length_weight * excess
 
