@@ -73,17 +73,18 @@ _WORD_AFTER = regex.compile(r"['‘’]?[ \t]*\n?[ \t]*['‘’]?(\p{L}+)(?![\p{
 @lru_cache(maxsize=8)
 def token_pattern(marks: str) -> regex.Pattern[str]:
     """A token: letters and digits (digits are often letters misread: `bro1ught`) with inner apostrophes,
-    and the ``marks`` OCR reads for letters where they touch one (``hi«`` for ``his``, ``H~e`` for ``He``):
-    a mark alone, or between spaces, is punctuation.
+    and the ``marks`` OCR reads for letters (``hi«`` for ``his``, ``H~e`` for ``He``). A token of marks
+    alone has no letter to judge: punctuation, left as it is (a class of characters, not a pattern that
+    looks around each mark: the stage reads every token several times).
 
-    >>> token_pattern("«»~|").findall("hi« H~e « and | l|ke ~5 don't «Oui»")
-    ['hi«', 'H~e', 'and', 'l|ke', '~5', "don't", '«Oui»']
+    >>> token_pattern("«»~|").findall("hi« H~e « and l|ke ~5 don't «Oui»")
+    ['hi«', 'H~e', '«', 'and', 'l|ke', '~5', "don't", '«Oui»']
     """
     letters = r"[\p{L}\p{N}]+"
     if not marks:
         return regex.compile(rf"{letters}(?:['’]\p{{L}}+)*")
-    mark = "[" + "".join(regex.escape(char) for char in marks) + "]"
-    return regex.compile(rf"{mark}?{letters}(?:{mark}+{letters})*{mark}?(?:['’]\p{{L}}+)*")
+    mark = "".join(regex.escape(char) for char in marks)
+    return regex.compile(rf"[\p{{L}}\p{{N}}{mark}]+(?:['’]\p{{L}}+)*")
 
 
 def letter_marks(text: str, marks: str, quote_pairs: tuple[str, ...]) -> str:
