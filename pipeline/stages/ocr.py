@@ -80,11 +80,8 @@ def token_pattern(marks: str) -> regex.Pattern[str]:
     >>> token_pattern("«»~|").findall("hi« H~e « and l|ke ~5 don't «Oui»")
     ['hi«', 'H~e', '«', 'and', 'l|ke', '~5', "don't", '«Oui»']
     """
-    letters = r"[\p{L}\p{N}]+"
-    if not marks:
-        return regex.compile(rf"{letters}(?:['’]\p{{L}}+)*")
-    mark = "".join(regex.escape(char) for char in marks)
-    return regex.compile(rf"[\p{{L}}\p{{N}}{mark}]+(?:['’]\p{{L}}+)*")
+    escaped = "".join(regex.escape(char) for char in marks)
+    return regex.compile(rf"[\p{{L}}\p{{N}}{escaped}]+(?:['’]\p{{L}}+)*")
 
 
 def letter_marks(text: str, marks: str, quote_pairs: tuple[str, ...]) -> str:
