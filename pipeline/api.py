@@ -1,20 +1,29 @@
-"""The Python API: ``clean`` a text, or ``clean_bytes`` of a file, into a ``Result``."""
+"""The Python API: ``clean`` a text, or ``clean_bytes`` of a file, into a ``Result``.
+
+Both clean a text a section at a time (``clean_in_sections``): a text under ``pipeline.section_mb`` is one
+section, a larger one is cut where paragraphs end and its sections' changes are placed in the whole.
+``batch`` calls ``clean_in_sections`` itself to write a large file's outputs as its sections come.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline.core import changelog
+from pipeline.core.change_store import ChangeStore
 from pipeline.core.decoding import DecodingRules, decode
-from pipeline.core.document import Document
+from pipeline.core.document import ChangeIds, Document
 from pipeline.core.edits import Change, Edit
 from pipeline.core.errors import InputError
 from pipeline.core.memory import release_freed_memory
+from pipeline.core.sections import SectionPlace, section_ends
 from pipeline.core.settings import Settings
 from pipeline.stages import STAGES
+
+FINAL_STAGE = "output"
 
 
 @dataclass(frozen=True)
@@ -35,60 +44,149 @@ class Result:
         return changelog.dump_lines(self.header, self.changes)
 
 
+@dataclass(frozen=True)
+class DecodedFile:
+    """A file's text as decoded, in UTF-8 (half the size of a Python string of text with a character
+    beyond Latin-1 in it), the sha256 of the file's bytes and how they were decoded (for the log header)."""
+
+    utf8: bytes
+    sha256: str
+    decoding: dict[str, Any]
+
+
+class Output(Protocol):
+    """Where a text's cleaned sections go, in order: each one's text and its changes, already placed in
+    the whole text, in the order its stages made them."""
+
+    def add_section(self, text: str, changes: Iterable[Change]) -> None: ...
+
+
+class CollectedOutput:
+    """Sections gathered in memory into one ``Result``, the changes grouped by stage as the log has them."""
+
+    def __init__(self, stages: Iterable[str]) -> None:
+        self._texts: list[str] = []
+        self._changes: dict[str, list[Change]] = {stage: [] for stage in stages}
+
+    def add_section(self, text: str, changes: Iterable[Change]) -> None:
+        self._texts.append(text)
+        for change in changes:
+            self._changes[change.stage].append(change)
+
+    def result(self, head: dict[str, Any]) -> Result:
+        store = ChangeStore()
+        for changes in self._changes.values():
+            for change in changes:
+                store.append(change)
+        return Result("".join(self._texts), store, head)
+
+
 def clean(text: str, **settings: Any) -> Result:
     """Clean a text with the given settings (see ``Settings``).
 
     >>> clean("Clean text stays as it is.").text
     'Clean text stays as it is.\\n'
     """
-    return clean_document(Document(text), Settings(**settings), source="<text>", source_sha256=None)
+    return clean_text(text, Settings(**settings))
+
+
+def clean_text(text: str, settings: Settings, *, name: str = "<text>") -> Result:
+    """Clean a text with a settings object; ``name`` is what the log header calls it."""
+    output = CollectedOutput(stage_order(settings))
+    head = clean_in_sections(text.encode("utf-8"), settings, output, name=name, source_sha256=None)
+    return output.result(head)
 
 
 def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
     """Decode a file's bytes and clean them; ``InputError`` says why a file cannot be cleaned."""
-    document, source_sha256 = read_document(data, name, settings)
+    decoded = read_file(data, name, settings)
     del data  # freed now where the caller keeps no reference (``batch.clean_file``)
-    return clean_document(document, settings, source=name, source_sha256=source_sha256)
+    output = CollectedOutput(stage_order(settings))
+    head = clean_in_sections(
+        decoded.utf8,
+        settings,
+        output,
+        name=name,
+        source_sha256=decoded.sha256,
+        decoding=decoded.decoding,
+    )
+    return output.result(head)
 
 
-def read_document(data: bytes, name: str, settings: Settings) -> tuple[Document, str]:
-    """A file's bytes decoded into a document, and their sha256: a caller that drops the bytes then
-    does not hold them while the document is cleaned."""
+def read_file(data: bytes, name: str, settings: Settings) -> DecodedFile:
+    """A file's bytes decoded, with their sha256: a caller that drops the bytes then does not hold them
+    while the text is cleaned."""
     limit = settings.rules("pipeline").number("max_input_mb", low=0)
     if len(data) > limit * 1_000_000:
         raise InputError(
             f"{name}: {len(data) / 1e6:.0f} MB is over the {limit:g} MB limit "
             "(raise it with --set pipeline.max_input_mb=N)"
         )
+    sha256 = hashlib.sha256(data).hexdigest()
     decoded = decode(data, name, DecodingRules.from_table(settings.rules("encoding")))
-    document = Document(decoded.text, name)
-    document.facts["decoding"] = decoded.describe()
-    return document, hashlib.sha256(data).hexdigest()
+    del data  # freed now where the caller keeps no reference: the file is then held twice, not three times
+    return DecodedFile(decoded.text.encode("utf-8"), sha256, decoded.describe())
 
 
-def clean_document(
-    document: Document, settings: Settings, *, source: str, source_sha256: str | None
-) -> Result:
-    """Run the selected stages over a document, then end the text with exactly one newline."""
+def stage_order(settings: Settings) -> tuple[str, ...]:
+    """The stages a run goes through, in order, ending with the final newline."""
+    return (*settings.stages(), FINAL_STAGE)
+
+
+def clean_in_sections(
+    raw: bytes, settings: Settings, output: Output, *, name: str, source_sha256: str | None, **facts: Any
+) -> dict[str, Any]:
+    """Clean a decoded text (as UTF-8) a section at a time into ``output``; return the log's header.
+
+    Each section is a document of its own, so what a stage learns from the whole document (running
+    headers, the vocabulary, the quote style) it learns from the section. The sections share one set of
+    change ids, and only the last one gets the final newline.
+    """
+    size = round(settings.rules("pipeline").number("section_mb", low=0) * 1_000_000)
+    ids = ChangeIds()
+    place = SectionPlace()
+    cleaned_sha256 = hashlib.sha256()
+    page_starts: list[int] = []
+    start = 0
+    for end in section_ends(raw, size):
+        section = Document(raw[start:end].decode("utf-8"), name, ids)
+        received = _clean_section(section, settings, last=end == len(raw))
+        output.add_section(section.text, map(place.of, section.located_changes()))
+        changelog.update_sha256(cleaned_sha256, section.text)
+        section_pages = section.page_starts()
+        page_starts.extend(place.raw + offset for offset in section_pages)
+        place.advance(raw=section.raw, page_starts=len(section_pages), received=received)
+        start = end
+        del section
+        release_freed_memory(size)
+    return changelog.header(
+        source=name,
+        source_sha256=source_sha256,
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        cleaned_sha256=cleaned_sha256.hexdigest(),
+        settings=settings.describe(),
+        page_starts=page_starts,
+        **facts,
+    )
+
+
+def _clean_section(document: Document, settings: Settings, *, last: bool) -> dict[str, int]:
+    """Run the selected stages over a document, then (for the last section of a text) end it with
+    exactly one newline; return the length of the text each stage received."""
     min_confidence = settings.rules("pipeline").number("min_confidence", low=0, high=1)
     decisions = settings.decision_map()
+    received = {}
     for name in settings.stages():
+        received[name] = len(document.text)
         # The edits go to the core unnamed: freed once applied, not held while the next stage runs.
         document.apply(
             name, STAGES[name](document, settings), min_confidence=min_confidence, decisions=decisions
         )
         release_freed_memory(len(document.text))
-    document.apply("output", [final_newline(document.text)], decisions=decisions)
-    head = changelog.header(
-        source=source,
-        source_sha256=source_sha256,
-        raw=document.raw,
-        cleaned=document.text,
-        settings=settings.describe(),
-        page_starts=document.page_starts(),
-        **document.facts,
-    )
-    return Result(document.text, document.located_changes(), head)
+    received[FINAL_STAGE] = len(document.text)
+    if last:
+        document.apply(FINAL_STAGE, [final_newline(document.text)], decisions=decisions)
+    return received
 
 
 def final_newline(text: str) -> Edit:

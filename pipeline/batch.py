@@ -5,6 +5,7 @@ One bad file never stops a batch: its failure is reported with a one-line reason
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -13,16 +14,17 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TextIO
 
 from pipeline import __version__
-from pipeline.api import Result, clean_bytes
-from pipeline.core.changelog import sha256_text
+from pipeline.api import clean_bytes, clean_in_sections, read_file, stage_order
+from pipeline.core.changelog import change_to_json, header_line, sha256_text
+from pipeline.core.edits import Change
 from pipeline.core.errors import InputError, OutputError, ScancleanError
 from pipeline.core.settings import Settings
 from pipeline.review.decisions import stale_decisions, with_decisions
@@ -32,6 +34,8 @@ LOG_SUFFIX = ".changes.jsonl"
 # How much of the first file warms this process up before workers are forked: enough text to load the
 # word lists the corpus needs, little enough to cost a fraction of a file.
 WARM_UP_BYTES = 16_000
+# How much of a spilled cleaned text is read back at a time while it is written out.
+SPILL_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -152,16 +156,83 @@ def clean_file(
         if stale is None:
             return Outcome(source, skipped=True)
         settings, data, text_path, log_path = stale
-        # No name here holds the bytes during the call, so they are freed once decoded (50 MB of a 50 MB
-        # file that need not stay while its text is cleaned).
+        # No name here holds the bytes while the text is cleaned: they are freed once decoded (50 MB of a
+        # 50 MB file).
         held = [data]
         del stale, data
-        result = clean_bytes(held.pop(), file_name(source), settings)
-        files.write_atomically({text_path: result.text, log_path: result.changelog_lines()})
+        decoded = read_file(held.pop(), file_name(source), settings)
+        with tempfile.TemporaryDirectory(prefix="scanclean-") as folder:
+            with SpilledOutput(Path(folder), stage_order(settings), settings.decision_map()) as output:
+                head = clean_in_sections(
+                    decoded.utf8,
+                    settings,
+                    output,
+                    name=file_name(source),
+                    source_sha256=decoded.sha256,
+                    decoding=decoded.decoding,
+                )
+            del decoded
+            files.write_atomically({text_path: output.text_pieces(), log_path: output.log_lines(head)})
     except ScancleanError as error:
         return Outcome(source, error=str(error))
-    warnings = tuple(stale_decisions(settings, result.changes, source))
-    return Outcome(source, changes_by_stage=count_by_stage(result), warnings=warnings)
+    except OSError as error:  # the temporary folder
+        return Outcome(source, error=f"{source}: cannot spill to a temporary folder ({error.strerror})")
+    warnings = tuple(stale_decisions(settings, output.decided_ids_seen, source))
+    return Outcome(source, changes_by_stage=dict(output.applied_by_stage), warnings=warnings)
+
+
+class SpilledOutput:
+    """A file's cleaned sections written to a folder as they come, the text to one file and each
+    stage's change lines to another; read back as the two outputs once the log's header is known.
+
+    Only one section's changes are in memory at a time, and the log still lists them stage by stage.
+    """
+
+    def __init__(self, folder: Path, stages: Iterable[str], decided: Container[str]) -> None:
+        self._folder = folder
+        self._stages = tuple(stages)
+        self._decided = decided
+        self._streams = contextlib.ExitStack()
+        self._text = self._open(folder / "text")
+        self._logs: dict[str, TextIO] = {}
+        self.applied_by_stage: Counter[str] = Counter()
+        self.decided_ids_seen: set[str] = set()
+
+    def __enter__(self) -> SpilledOutput:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._streams.close()
+
+    def _open(self, path: Path) -> TextIO:
+        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed on exit)
+        return self._streams.enter_context(stream)
+
+    def add_section(self, text: str, changes: Iterable[Change]) -> None:
+        self._text.write(text)
+        logs = self._logs
+        for change in changes:
+            stream = logs.get(change.stage)
+            if stream is None:
+                stream = logs[change.stage] = self._open(self._folder / f"{change.stage}.jsonl")
+            stream.write(change_to_json(change) + "\n")
+            if change.applied:
+                self.applied_by_stage[change.stage] += 1
+            if change.id in self._decided:
+                self.decided_ids_seen.add(change.id)
+
+    def text_pieces(self) -> Iterator[str]:
+        """The cleaned text, a megabyte at a time."""
+        with open(self._folder / "text", encoding="utf-8", newline="") as stream:
+            yield from iter(lambda: stream.read(SPILL_CHUNK), "")
+
+    def log_lines(self, head: dict[str, Any]) -> Iterator[str]:
+        """The change log: the header line, then each stage's changes in the order the stages ran."""
+        yield header_line(head)
+        for stage in self._stages:
+            if stage in self._logs:
+                with open(self._folder / f"{stage}.jsonl", encoding="utf-8", newline="") as stream:
+                    yield from stream
 
 
 def clean_files(
@@ -254,10 +325,6 @@ def outputs_are_current(data: bytes, settings: Settings, cleaned: str | None, lo
         and head.get("tool_version") == __version__
         and head.get("cleaned_sha256") == sha256_text(cleaned)
     )
-
-
-def count_by_stage(result: Result) -> dict[str, int]:
-    return dict(Counter(change.stage for change in result.changes if change.applied))
 
 
 def read_input(path: Path) -> bytes:

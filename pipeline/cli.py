@@ -184,7 +184,7 @@ def clean_command(source: Path, log_path: Path | None, **options: Any) -> None:
         settings = with_decisions(settings, source)
         data, name = read_input(source), source.name
     result = clean_bytes(data, name, settings)
-    for warning in stale_decisions(settings, result.changes, name):
+    for warning in stale_decisions(settings, {change.id for change in result.changes}, name):
         click.echo(f"scanclean: warning: {warning}", err=True)
     if log_path is not None:
         write_atomically({log_path: result.changelog()})

@@ -84,15 +84,15 @@ class CrashOnFile(WorkerPlugin):
     def setup(self, worker: object) -> None:
         import pipeline.batch
 
-        original = pipeline.batch.clean_bytes
+        original = pipeline.batch.read_file
         crash_on = self.name
 
-        def clean_or_die(data: bytes, name: str, settings: Settings) -> object:
+        def read_or_die(data: bytes, name: str, settings: Settings) -> object:
             if name == crash_on:
                 os._exit(1)
             return original(data, name, settings)
 
-        pipeline.batch.clean_bytes = clean_or_die
+        pipeline.batch.read_file = read_or_die
 
 
 def test_a_worker_dying_on_a_file_loses_only_that_file_and_a_rerun_fills_the_gap(tmp_path: Path) -> None:

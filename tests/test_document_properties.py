@@ -45,7 +45,12 @@ def test_restore_rebuilds_the_raw_text_exactly(run: tuple[Document, list[str]]) 
 @given(runs())
 def test_restore_from_the_written_log_rebuilds_the_raw_text(run: tuple[Document, list[str]]) -> None:
     document, _ = run
-    head = changelog.header(source="x", source_sha256=None, raw=document.raw, cleaned=document.text)
+    head = changelog.header(
+        source="x",
+        source_sha256=None,
+        raw_sha256=changelog.sha256_text(document.raw),
+        cleaned_sha256=changelog.sha256_text(document.text),
+    )
     parsed_head, parsed = changelog.parse(changelog.dump(head, document.located_changes()))
     assert changelog.restore(document.text, parsed, parsed_head) == document.raw
 

@@ -224,7 +224,12 @@ def test_changes_inside_later_changes_and_overlapping_suggestions_are_all_marked
     document.apply(
         "output", [Edit(3, 7, "says", "tense", 0.4, applied=False), Edit(5, 9, "id:", "x", 0.3, False)]
     )
-    head = changelog.header(source="nested.txt", source_sha256=None, raw=document.raw, cleaned=document.text)
+    head = changelog.header(
+        source="nested.txt",
+        source_sha256=None,
+        raw_sha256=changelog.sha256_text(document.raw),
+        cleaned_sha256=changelog.sha256_text(document.text),
+    )
     (tmp_path / "nested.txt").write_text(document.text, encoding="utf-8")
     log = tmp_path / "nested.changes.jsonl"
     log.write_text(changelog.dump(head, document.located_changes()), encoding="utf-8")

@@ -51,19 +51,27 @@ _HASH_CHUNK = 1 << 20
 def sha256_text(text: str) -> str:
     """The sha256 of a text's UTF-8 bytes, as the log header records it.
 
-    Encoded a megabyte at a time: encoding a whole 50 MB text at once would hold up to three times its
-    size in bytes for a moment.
-
     >>> sha256_text("") == hashlib.sha256(b"").hexdigest()
     True
     """
     digest = hashlib.sha256()
-    for start in range(0, len(text), _HASH_CHUNK):
-        digest.update(text[start : start + _HASH_CHUNK].encode("utf-8"))
+    update_sha256(digest, text)
     return digest.hexdigest()
 
 
-def header(*, source: str, source_sha256: str, raw: str, cleaned: str, **facts: Any) -> dict[str, Any]:
+def update_sha256(digest: Any, text: str) -> None:
+    """Add a text's UTF-8 bytes to a running sha256 (a file cleaned a section at a time is hashed so).
+
+    Encoded a megabyte at a time: encoding a whole 50 MB text at once would hold up to three times its
+    size in bytes for a moment.
+    """
+    for start in range(0, len(text), _HASH_CHUNK):
+        digest.update(text[start : start + _HASH_CHUNK].encode("utf-8"))
+
+
+def header(
+    *, source: str, source_sha256: str | None, raw_sha256: str, cleaned_sha256: str, **facts: Any
+) -> dict[str, Any]:
     """The first line of a change log: what was cleaned, by which version, with which settings."""
     return {
         "format": FORMAT,
@@ -71,8 +79,8 @@ def header(*, source: str, source_sha256: str, raw: str, cleaned: str, **facts: 
         "tool_version": __version__,
         "input": source,
         "input_sha256": source_sha256,
-        "raw_sha256": sha256_text(raw),
-        "cleaned_sha256": sha256_text(cleaned),
+        "raw_sha256": raw_sha256,
+        "cleaned_sha256": cleaned_sha256,
         **facts,
     }
 
@@ -105,9 +113,14 @@ def dump(head: dict[str, Any], changes: Iterable[Change]) -> str:
     return "".join(dump_lines(head, changes))
 
 
+def header_line(head: dict[str, Any]) -> str:
+    """The log's first line."""
+    return json.dumps(head, ensure_ascii=False) + "\n"
+
+
 def dump_lines(head: dict[str, Any], changes: Iterable[Change]) -> Iterator[str]:
     """The log a line at a time, so a large one is written without being held whole in memory."""
-    yield json.dumps(head, ensure_ascii=False) + "\n"
+    yield header_line(head)
     for change in changes:
         yield change_to_json(change) + "\n"
 

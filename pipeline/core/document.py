@@ -17,7 +17,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from hashlib import sha1
 from operator import attrgetter
-from typing import Any
 
 from pipeline.core.change_store import ChangeStore, ChangeView
 from pipeline.core.edits import Edit, splice_parts
@@ -189,6 +188,31 @@ class OffsetMap:
         self._set(out)
 
 
+class ChangeIds:
+    """Gives each change an id that survives edits elsewhere in the scan: a digest of what changed and
+    the raw text around it within its line, with ``-N`` added for the N-th change of the same digest.
+
+    >>> ids = ChangeIds()
+    >>> [ids.give("ocr/rn-for-m", "rn", "m", "the ", "an") for _ in range(2)]
+    ['189ad4f38c26', '189ad4f38c26-2']
+    """
+
+    def __init__(self) -> None:
+        # Ids given so far (a set: a scan may have a million) and how often those given twice or more came.
+        self._given: set[int] = set()  # as ints: half the memory of the hex strings
+        self._repeats: dict[str, int] = {}
+
+    def give(self, rule: str, before: str, after: str, left: str, right: str) -> str:
+        digest = sha1(f"{rule}\x00{before}\x00{after}\x00{left}\x00{right}".encode()).hexdigest()[:12]
+        number = int(digest, 16)
+        if number not in self._given:
+            self._given.add(number)
+            return digest
+        seen = self._repeats.get(digest, 1) + 1
+        self._repeats[digest] = seen
+        return f"{digest}-{seen}"
+
+
 class Document:
     """A scan being cleaned: raw text, current text, offset map and the changes so far.
 
@@ -198,17 +222,14 @@ class Document:
     ('Iosif Stalin', 0, 'l')
     """
 
-    def __init__(self, raw: str, name: str = "<text>") -> None:
+    def __init__(self, raw: str, name: str = "<text>", ids: ChangeIds | None = None) -> None:
         self.raw = raw
         self.text = raw
         self.name = name
         self.changes = ChangeStore()
-        # Facts a stage reports for the log header (the input stage's encoding decision, for example).
-        self.facts: dict[str, Any] = {}
         self._map = OffsetMap(len(raw))
-        # Ids given so far (a set: a scan may have a million) and how often those given twice or more came.
-        self._ids_given: set[int] = set()  # as ints: half the memory of the hex strings
-        self._id_repeats: dict[str, int] = {}
+        # Shared by the sections of a file cleaned a section at a time, so that its ids stay unique.
+        self._ids = ChangeIds() if ids is None else ids
         self._page_starts: Sequence[int] | None = None
         self._line_starts: Sequence[int] | None = None
         # Changes made before the page starts were last set may sit on another page by now.
@@ -321,7 +342,7 @@ class Document:
             rule = rule_names.get(edit.rule)
             if rule is None:  # one string a rule, not one a change
                 rule = rule_names[edit.rule] = f"{stage}/{edit.rule}"
-            change_id = self._change_id(
+            change_id = self._ids.give(
                 rule,
                 before,
                 after,
@@ -367,18 +388,6 @@ class Document:
                 changes.set_page(index, page)
         self._changes_before_pages = 0
         return changes.view()
-
-    def _change_id(self, rule: str, before: str, after: str, left: str, right: str) -> str:
-        """An id that survives edits elsewhere in the scan: what changed and the raw text around it, within
-        its line (``left`` and ``right``)."""
-        digest = sha1(f"{rule}\x00{before}\x00{after}\x00{left}\x00{right}".encode()).hexdigest()[:12]
-        number = int(digest, 16)
-        if number not in self._ids_given:
-            self._ids_given.add(number)
-            return digest
-        seen = self._id_repeats.get(digest, 1) + 1
-        self._id_repeats[digest] = seen
-        return f"{digest}-{seen}"
 
 
 def _decide(edit: Edit, decision: bool | None, min_confidence: float) -> tuple[bool, str]:

@@ -21,8 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from pipeline.api import clean_document
-from pipeline.core.document import Document
+from pipeline.api import clean_text
 from pipeline.core.settings import Settings
 from pipeline.eval.align import blocks, source_mask
 from pipeline.eval.datasets import EvalDocument
@@ -87,16 +86,12 @@ def evaluate_document(document: EvalDocument, options: EvalOptions) -> DocumentR
     """Clean one document with all stages and with each one off, and score every text."""
     settings = options.settings
     scorer = _Scorer(document, options.layout)
-    result = clean_document(
-        Document(document.raw, document.name), settings, source=document.name, source_sha256=None
-    )
+    result = clean_text(document.raw, settings, name=document.name)
     without = {}
     if options.ablate:
         for stage in settings.stages():
             ablated = replace(settings, skip=(*settings.skip, stage))
-            text = clean_document(
-                Document(document.raw, document.name), ablated, source=document.name, source_sha256=None
-            ).text
+            text = clean_text(document.raw, ablated, name=document.name).text
             without[stage] = scorer.scores(text).cer
     judged = [
         change

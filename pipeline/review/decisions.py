@@ -18,11 +18,10 @@ whose change no longer exists (the scan or the rules changed) is reported, never
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Container
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.core.edits import Change
 from pipeline.core.errors import RulesError
 from pipeline.core.settings import Settings
 
@@ -98,9 +97,8 @@ def with_decisions(settings: Settings, source: Path | str) -> Settings:
     return replace(settings, decisions=load_decisions(decisions_path(source, settings.rules_dir)))
 
 
-def stale_decisions(settings: Settings, changes: Iterable[Change], source: Path | str) -> list[str]:
-    """A warning line for each decision whose change is not in this run's log."""
-    present = {change.id for change in changes}
+def stale_decisions(settings: Settings, present: Container[str], source: Path | str) -> list[str]:
+    """A warning line for each decision whose change is not among the ids of this run's log."""
     path = decisions_path(source, settings.rules_dir)
     return [
         f"{path}: decision {change_id} matches no change in this run; the scan or the rules changed, "
