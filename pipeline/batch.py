@@ -175,8 +175,12 @@ def clean_file(
             files.write_atomically({text_path: output.text_pieces(), log_path: output.log_lines(head)})
     except ScancleanError as error:
         return Outcome(source, error=str(error))
-    except OSError as error:  # the temporary folder
-        return Outcome(source, error=f"{source}: cannot spill to a temporary folder ({error.strerror})")
+    except OSError as error:  # the temporary folder the outputs are spilled to
+        return Outcome(
+            source,
+            error=f"{source}: cannot spill the outputs to {tempfile.gettempdir()} ({error.strerror}); "
+            "set TMPDIR to a folder it can write to",
+        )
     warnings = tuple(stale_decisions(settings, output.decided_ids_seen, source))
     return Outcome(source, changes_by_stage=dict(output.applied_by_stage), warnings=warnings)
 

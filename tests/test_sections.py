@@ -3,9 +3,11 @@ still says where in the whole file it sits."""
 
 from __future__ import annotations
 
+import tempfile
 from bisect import bisect_right
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +103,14 @@ def test_a_file_within_one_section_is_cleaned_as_a_whole(tmp_path: Path) -> None
     sectioned, sectioned_log = _run(text, tmp_path, "1")
     assert sectioned == whole
     assert sectioned_log.splitlines()[1:] == whole_log.splitlines()[1:]
+
+
+def test_a_temporary_folder_that_cannot_be_made_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "scan.txt"
+    source.write_text("He said losif Stalin would come.\n", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    outcome = clean_file(source, tmp_path / "out", Settings())
+    assert outcome.error is not None and outcome.error.startswith(f"{source}: cannot spill")
+    assert not (tmp_path / "out").exists()
