@@ -391,11 +391,11 @@ def throughput(
     print("\nthroughput on one core (MB/s):")
     for name, rate in figures["throughput_mb_s"].items():
         changes = f"{stage_changes[name]:>9,} changes" if name in stage_changes else ""
-        print(f"  {name:<26}{rate:12.1f}{changes}")
+        print(f"  {name:<26}{rate:12.2f}{changes}")
     if ftfy_seconds:
         ratio = ftfy_seconds / clean_seconds
         figures["pipeline_over_ftfy"] = ratio
-        print(f"  whole pipeline / ftfy: {ratio:.1f}x (must be >= 1, aim 2)")
+        print(f"  whole pipeline / ftfy: {ratio:.2f}x (must be >= 1, aim 2)")
 
     figures["fresh"] = fresh_throughput(distinct)
     fresh = figures["fresh"]

@@ -48,6 +48,15 @@ _MARK_INSIDE = regex.compile(r"\p{L}[^\p{L}\p{N}'’]+\p{L}")
 # than a lookbehind at every word.
 _DOUBLED = regex.compile(r"\b(\p{L}+)([ \t]+|[ \t]*\n[ \t]*)(\1)\b", regex.I)
 _JOINING_MARKS = frozenset("'’-")
+# A full stop or a comma between a space (or a line end) and a word in small letters (`the .premises`,
+# `and ,the`): no print sets one so; and a full stop after a word (a space or a line end may part them:
+# the reflow stage joins the lines), before one in small letters, tested against the list of words that
+# end no sentence; the word not itself after a letter, a digit, a full stop or a letter's apostrophe
+# (`i.e. the`, `o'. the`, `4to. cloth`).
+_MARK_BEFORE_WORD = regex.compile(r"[.,](?<=\p{L}[ \t\n].)(?=\p{Ll}\p{L})")
+_FULL_STOP_BEFORE_SMALL = regex.compile(
+    r"\.(?=[ \t]+\p{Ll})(?<=(?<![\p{L}\p{N}.-])(?<!\p{L}['’])(\p{L}+)[ \t]*\n?[ \t]*\.)"
+)
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
 # Candidate scores and channel costs are kept for the process, up to this many words each.
@@ -1142,9 +1151,12 @@ class DocumentReader:
                 touched |= {token for token in suspects if _takes(repairer, token, rebonused)}
                 unchanged = last.unchanged(last.final, touched, text)
             edits = reading.edits(suspects, kept, unchanged)
-        # Misread capitals where no repair is made; once put right, the next reading reads the words
-        # before them without a capital after them (which tells of a name).
-        capitals = drop_overlapping(edits, misread_capitals(text, counts, rules))[len(edits) :]
+        # Misread capitals and specks read as marks where no repair is made; once put right, the next
+        # reading reads the words beside them as neighbours, without a capital after them (which tells
+        # of a name).
+        capitals = drop_overlapping(edits, misread_capitals(text, counts, rules), speck_marks(text, rules))[
+            len(edits) :
+        ]
         self._last = _LastReading(
             text,
             (noisy, old_print),
@@ -1542,6 +1554,38 @@ def misread_capitals(text: str, counts: Counter[str], rules: RuleTable) -> list[
         Edit(match.start(), match.end(), match.group().lower(), "misread-capital", confidence, applied, note)
         for match in capitals
     ]
+
+
+def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
+    """Full stops and commas that are specks OCR read as marks: one between a space and a word in small
+    letters (``the .premises``), and a full stop after a word that ends no sentence
+    (``words_ending_no_sentence``: ``favour of. the``) before a word in small letters.
+
+    >>> from pipeline.core.settings import Settings
+    >>> rules = Settings().rules("ocr")
+    >>> text = "the .premises, of. the, 'with. the, of\\n. a"
+    >>> [text[edit.start - 3 : edit.end + 2] for edit in speck_marks(text, rules)]
+    ['he .pr', ' of. t', 'ith. t', 'of\\n. a']
+    >>> speck_marks("the house. the end, of. The 5 .5 or i.e. the 4to. cloth o'. the", rules)
+    []
+    """
+    confidence = rules.number("speck_mark_confidence", low=0, high=1)
+    applied = confidence >= rules.number("confidence", low=0, high=1)
+
+    def speck(start: int, why: str) -> Edit:
+        return Edit(
+            start, start + 1, "", "speck-as-mark", confidence, applied, f"a speck read as a mark: {why}"
+        )
+
+    edits = [speck(match.start(), "before a word") for match in _MARK_BEFORE_WORD.finditer(text)]
+    if "." in text:
+        ending_none = frozenset(word.lower() for word in rules.strings("words_ending_no_sentence"))
+        edits += [
+            speck(match.start(), f"'{match.group(1)}' ends no sentence")
+            for match in _FULL_STOP_BEFORE_SMALL.finditer(text)
+            if match.group(1).lower() in ending_none
+        ]
+    return sorted(edits, key=lambda edit: edit.start)
 
 
 def suggest_doubled_words(text: str, rules: RuleTable) -> list[Edit]:
