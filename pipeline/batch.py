@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pipeline import __version__
-from pipeline.api import clean_bytes, clean_in_sections, read_file, stage_order
+from pipeline.api import DecodedFile, clean_bytes, clean_in_sections, read_file, stage_order
 from pipeline.core.changelog import change_to_json, header_line, sha256_text
 from pipeline.core.edits import Change
 from pipeline.core.errors import InputError, OutputError, ScancleanError
@@ -161,28 +161,45 @@ def clean_file(
         held = [data]
         del stale, data
         decoded = read_file(held.pop(), file_name(source), settings)
+        output = clean_decoded(
+            decoded,
+            file_name(source),
+            settings,
+            lambda text, log: files.write_atomically({text_path: text, log_path: log}),
+        )
+    except ScancleanError as error:
+        return Outcome(source, error=str(error))
+    warnings = tuple(stale_decisions(settings, output.decided_ids_seen, source))
+    return Outcome(source, changes_by_stage=dict(output.applied_by_stage), warnings=warnings)
+
+
+def clean_decoded(
+    decoded: DecodedFile,
+    name: str,
+    settings: Settings,
+    write: Callable[[Iterator[str], Iterator[str]], None],
+) -> SpilledOutput:
+    """Clean a decoded file a section at a time, spilling its outputs to a temporary folder, and hand
+    ``write`` the cleaned text and the change log, each as pieces, before the folder goes; the spill that
+    is returned has the counts of the changes."""
+    try:
         with tempfile.TemporaryDirectory(prefix="scanclean-") as folder:
             with SpilledOutput(Path(folder), stage_order(settings), settings.decision_map()) as output:
                 head = clean_in_sections(
                     decoded.utf8,
                     settings,
                     output,
-                    name=file_name(source),
+                    name=name,
                     source_sha256=decoded.sha256,
                     decoding=decoded.decoding,
                 )
-            del decoded
-            files.write_atomically({text_path: output.text_pieces(), log_path: output.log_lines(head)})
-    except ScancleanError as error:
-        return Outcome(source, error=str(error))
-    except OSError as error:  # the temporary folder the outputs are spilled to
-        return Outcome(
-            source,
-            error=f"{source}: cannot spill the outputs to {tempfile.gettempdir()} ({error.strerror}); "
-            "set TMPDIR to a folder it can write to",
-        )
-    warnings = tuple(stale_decisions(settings, output.decided_ids_seen, source))
-    return Outcome(source, changes_by_stage=dict(output.applied_by_stage), warnings=warnings)
+            write(output.text_pieces(), output.log_lines(head))
+    except OSError as error:
+        raise OutputError(
+            f"{name}: cannot spill the outputs to {tempfile.gettempdir()} ({error.strerror}); "
+            "set TMPDIR to a folder it can write to"
+        ) from None
+    return output
 
 
 class SpilledOutput:

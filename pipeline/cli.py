@@ -5,14 +5,23 @@ from __future__ import annotations
 import functools
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pipeline import __version__
-from pipeline.api import clean_bytes
-from pipeline.batch import Outcome, clean_files, find_inputs, read_input, read_utf8, write_atomically
+from pipeline.api import read_file
+from pipeline.batch import (
+    Outcome,
+    clean_decoded,
+    clean_files,
+    find_inputs,
+    read_input,
+    read_utf8,
+    write_atomically,
+)
 from pipeline.core import changelog
 from pipeline.core.errors import ScancleanError
 from pipeline.core.settings import STAGE_NAMES, Settings
@@ -183,12 +192,18 @@ def clean_command(source: Path, log_path: Path | None, **options: Any) -> None:
     else:
         settings = with_decisions(settings, source)
         data, name = read_input(source), source.name
-    result = clean_bytes(data, name, settings)
-    for warning in stale_decisions(settings, {change.id for change in result.changes}, name):
+    decoded = read_file(data, name, settings)
+    del data
+
+    def write(text: Iterator[str], log: Iterator[str]) -> None:
+        if log_path is not None:
+            write_atomically({log_path: log})
+        for piece in text:
+            sys.stdout.buffer.write(piece.encode("utf-8"))
+
+    output = clean_decoded(decoded, name, settings, write)
+    for warning in stale_decisions(settings, output.decided_ids_seen, name):
         click.echo(f"scanclean: warning: {warning}", err=True)
-    if log_path is not None:
-        write_atomically({log_path: result.changelog()})
-    sys.stdout.buffer.write(result.text.encode("utf-8"))
 
 
 @main.command()

@@ -16,6 +16,7 @@ from pipeline.batch import clean_file
 from pipeline.core import changelog
 from pipeline.core.sections import section_ends
 from pipeline.core.settings import Settings
+from tests.conftest import invoke
 from tests.pagegen import LAYOUTS, generate
 
 WHITESPACE = " \t\r\n\f"
@@ -112,5 +113,20 @@ def test_a_temporary_folder_that_cannot_be_made_is_one_clear_line(
     source.write_text("He said losif Stalin would come.\n", encoding="utf-8")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     outcome = clean_file(source, tmp_path / "out", Settings())
-    assert outcome.error is not None and outcome.error.startswith(f"{source}: cannot spill")
+    assert outcome.error is not None and outcome.error.startswith("scan.txt: cannot spill")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_filter_gives_what_run_writes(tmp_path: Path) -> None:
+    text = _pages(seed=9)
+    cleaned, log = _run(text, tmp_path, "0.004")
+    code, stdout, _ = invoke(
+        "clean",
+        str(tmp_path / "scan.txt"),
+        "--log",
+        str(tmp_path / "log.jsonl"),
+        "--set",
+        "pipeline.section_mb=0.004",
+    )
+    assert code == 0 and stdout == cleaned
+    assert (tmp_path / "log.jsonl").read_text(encoding="utf-8") == log
