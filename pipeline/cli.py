@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -198,8 +199,12 @@ def clean_command(source: Path, log_path: Path | None, **options: Any) -> None:
     def write(text: Iterator[str], log: Iterator[str]) -> None:
         if log_path is not None:
             write_atomically({log_path: log})
-        for piece in text:
-            sys.stdout.buffer.write(piece.encode("utf-8"))
+        try:
+            for piece in text:
+                sys.stdout.buffer.write(piece.encode("utf-8"))
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as filters do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     output = clean_decoded(decoded, name, settings, write)
     for warning in stale_decisions(settings, output.decided_ids_seen, name):
