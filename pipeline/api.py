@@ -47,11 +47,12 @@ class Result:
 @dataclass(frozen=True)
 class DecodedFile:
     """A file's text as decoded, in UTF-8 (half the size of a Python string of text with a character
-    beyond Latin-1 in it), the sha256 of the file's bytes and how they were decoded (for the log header)."""
+    beyond Latin-1 in it), the sha256 of the file's bytes and how they were decoded (for the log header;
+    ``None`` for a text given as a string)."""
 
     utf8: bytes
-    sha256: str
-    decoding: dict[str, Any]
+    sha256: str | None
+    decoding: dict[str, Any] | None
 
 
 class Output(Protocol):
@@ -93,23 +94,16 @@ def clean(text: str, **settings: Any) -> Result:
 def clean_text(text: str, settings: Settings, *, name: str = "<text>") -> Result:
     """Clean a text with a settings object; ``name`` is what the log header calls it."""
     output = CollectedOutput(stage_order(settings))
-    head = clean_in_sections(text.encode("utf-8"), settings, output, name=name, source_sha256=None)
+    head = clean_in_sections(DecodedFile(text.encode("utf-8"), None, None), settings, output, name=name)
     return output.result(head)
 
 
 def clean_bytes(data: bytes, name: str, settings: Settings) -> Result:
     """Decode a file's bytes and clean them; ``InputError`` says why a file cannot be cleaned."""
     decoded = read_file(data, name, settings)
-    del data  # freed now where the caller keeps no reference (``batch.clean_file``)
+    del data  # freed now where the caller keeps no reference
     output = CollectedOutput(stage_order(settings))
-    head = clean_in_sections(
-        decoded.utf8,
-        settings,
-        output,
-        name=name,
-        source_sha256=decoded.sha256,
-        decoding=decoded.decoding,
-    )
+    head = clean_in_sections(decoded, settings, output, name=name)
     return output.result(head)
 
 
@@ -134,9 +128,9 @@ def stage_order(settings: Settings) -> tuple[str, ...]:
 
 
 def clean_in_sections(
-    raw: bytes, settings: Settings, output: Output, *, name: str, source_sha256: str | None, **facts: Any
+    decoded: DecodedFile, settings: Settings, output: Output, *, name: str
 ) -> dict[str, Any]:
-    """Clean a decoded text (as UTF-8) a section at a time into ``output``; return the log's header.
+    """Clean a decoded text a section at a time into ``output``; return the log's header.
 
     Each section is a document of its own, so what a stage learns from the whole document (running
     headers, the vocabulary, the quote style) it learns from the section. The sections share one set of
@@ -147,6 +141,7 @@ def clean_in_sections(
     place = SectionPlace()
     cleaned_sha256 = hashlib.sha256()
     page_starts: list[int] = []
+    raw = decoded.utf8
     start = 0
     for end in section_ends(raw, size):
         section = Document(raw[start:end].decode("utf-8"), name, ids)
@@ -161,12 +156,12 @@ def clean_in_sections(
         release_freed_memory(size)
     return changelog.header(
         source=name,
-        source_sha256=source_sha256,
+        source_sha256=decoded.sha256,
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         cleaned_sha256=cleaned_sha256.hexdigest(),
         settings=settings.describe(),
         page_starts=page_starts,
-        **facts,
+        **({"decoding": decoded.decoding} if decoded.decoding is not None else {}),
     )
 
 

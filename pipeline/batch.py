@@ -185,14 +185,7 @@ def clean_decoded(
     try:
         with tempfile.TemporaryDirectory(prefix="scanclean-") as folder:
             with SpilledOutput(Path(folder), stage_order(settings), settings.decision_map()) as output:
-                head = clean_in_sections(
-                    decoded.utf8,
-                    settings,
-                    output,
-                    name=name,
-                    source_sha256=decoded.sha256,
-                    decoding=decoded.decoding,
-                )
+                head = clean_in_sections(decoded, settings, output, name=name)
             write(output.text_pieces(), output.log_lines(head))
     except OSError as error:
         raise OutputError(
