@@ -83,6 +83,8 @@ def test_a_file_cleaned_in_sections_rebuilds_its_raw_text_and_places_each_change
     assert len({change.id for change in changes}) == len(changes)
     pages = head["page_starts"]
     assert len(pages) > 10 and pages == sorted(pages)
+    # The pages are those found when the file is cleaned whole: no section starts one unseen.
+    assert pages == clean_text(text, Settings(overrides=("pipeline.section_mb=0",))).header["page_starts"]
     for change in changes:
         assert change.line == text.count("\n", 0, change.raw_start) + 1
         assert change.page == bisect_right(pages, change.raw_start) + 1
