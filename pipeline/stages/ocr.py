@@ -48,12 +48,12 @@ _MARK_INSIDE = regex.compile(r"\p{L}[^\p{L}\p{N}'’]+\p{L}")
 # than a lookbehind at every word.
 _DOUBLED = regex.compile(r"\b(\p{L}+)([ \t]+|[ \t]*\n[ \t]*)(\1)\b", regex.I)
 _JOINING_MARKS = frozenset("'’-")
-# A full stop or a comma between a space (or a line end) and a word in small letters (`the .premises`,
-# `and ,the`): no print sets one so; and a full stop after a word (a space or a line end may part them:
-# the reflow stage joins the lines), before one in small letters, tested against the list of words that
-# end no sentence; the word not itself after a letter, a digit, a full stop or a letter's apostrophe
-# (`i.e. the`, `o'. the`, `4to. cloth`).
-_MARK_BEFORE_WORD = regex.compile(r"[.,](?<=\p{L}[ \t\n].)(?=\p{Ll}\p{L})")
+# A full stop, comma, semicolon or colon between a space (or a line end) and a word in small letters
+# (`the .premises`, `and ,the`): no print sets one so; and a full stop after a word (a space or a line end
+# may part them: the reflow stage joins the lines), before one in small letters, tested against the list
+# of words that end no sentence; the word not itself after a letter, a digit, a full stop or a letter's
+# apostrophe (`i.e. the`, `o'. the`, `4to. cloth`).
+_MARK_BEFORE_WORD = regex.compile(r"[.,;:](?<=\p{L}[ \t\n].)(?=\p{Ll}\p{L})")
 _FULL_STOP_BEFORE_SMALL = regex.compile(
     r"\.(?=[ \t]+\p{Ll})(?<=(?<![\p{L}\p{N}.-])(?<!\p{L}['’])(\p{L}+)[ \t]*\n?[ \t]*\.)"
 )
@@ -1557,8 +1557,8 @@ def misread_capitals(text: str, counts: Counter[str], rules: RuleTable) -> list[
 
 
 def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
-    """Full stops and commas that are specks OCR read as marks: one between a space and a word in small
-    letters (``the .premises``), and a full stop after a word that ends no sentence
+    """Full stops, commas and the like that are specks OCR read as marks: one between a space and a word
+    in small letters (``the .premises``, ``of ;the``), and a full stop after a word that ends no sentence
     (``words_ending_no_sentence``: ``favour of. the``) before a word in small letters.
 
     >>> from pipeline.core.settings import Settings
