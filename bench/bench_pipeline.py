@@ -478,7 +478,7 @@ def main() -> None:
     if "memory" in args.only:
         memory(figures, corpus, stand_in=args.stand_in)
     if "scaling" in args.only:
-        parallel_runs(figures, distinct, args.files, stand_in=args.stand_in)
+        parallel_runs(figures, distinct, corpus, args.files, stand_in=args.stand_in)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
@@ -519,8 +519,15 @@ def memory(figures: dict[str, Any], corpus: str, *, stand_in: bool) -> None:
             print(f"  the file's peak (MB) while each stage ran and was applied: {by_stage}")
 
 
-def parallel_runs(figures: dict[str, Any], distinct: str, files: int, *, stand_in: bool) -> None:
-    """``scanclean run`` with -j 1 and -j 2 on files of different text, then again without --force."""
+def parallel_runs(figures: dict[str, Any], distinct: str, corpus: str, files: int, *, stand_in: bool) -> None:
+    """``scanclean run`` with -j 1 and -j 2 on files of different text, then again without --force; and
+    on the whole corpus as one file, whose sections the workers clean side by side."""
+    figures["scaling_one_file"] = one = scaling(corpus, 1, stand_in=stand_in)
+    print(
+        f"\nscanclean run on the corpus as one file, {len(corpus.encode()) / MB:.1f} MB: "
+        f"-j 1 {one['j1_seconds']:.1f} s, -j 2 {one['j2_seconds']:.1f} s, speed-up {one['speedup']:.2f}x; "
+        f"outputs identical: {one['identical_outputs']}"
+    )
     figures["scaling"] = scaling(distinct, files, stand_in=stand_in)
     run = figures["scaling"]
     which = " (reflow: stand-in)" if stand_in else ""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, Protocol
 
 from pipeline.core import changelog
@@ -122,37 +124,72 @@ def read_file(data: bytes, name: str, settings: Settings) -> DecodedFile:
     return DecodedFile(decoded.text.encode("utf-8"), sha256, decoded.describe())
 
 
+def section_bytes(settings: Settings) -> int:
+    """How large a section is, in bytes of UTF-8 (``pipeline.section_mb``; 0: a file is one section)."""
+    return round(settings.rules("pipeline").number("section_mb", low=0) * 1_000_000)
+
+
 def stage_order(settings: Settings) -> tuple[str, ...]:
     """The stages a run goes through, in order, ending with the final newline."""
     return (*settings.stages(), FINAL_STAGE)
 
 
+@dataclass(frozen=True)
+class CleanedSection:
+    """One section cleaned as a document of its own: its text and changes (offsets and ids its own), and
+    what placing them in the whole text takes."""
+
+    text: str
+    changes: Sequence[Change]
+    received: dict[str, int]  # the length of the text each stage received
+    raw_length: int
+    raw_lines: int  # line ends in its raw text
+    page_starts: list[int]
+
+
 def clean_in_sections(
-    decoded: DecodedFile, settings: Settings, output: Output, *, name: str
+    decoded: DecodedFile,
+    settings: Settings,
+    output: Output,
+    *,
+    name: str,
+    workers: Executor | None = None,
 ) -> dict[str, Any]:
     """Clean a decoded text a section at a time into ``output``; return the log's header.
 
     Each section is a document of its own, so what a stage learns from the whole document (running
-    headers, the vocabulary, the quote style) it learns from the section. The sections share one set of
-    change ids, and only the last one gets the final newline.
+    headers, the vocabulary, the quote style) it learns from the section, and only the last one gets the
+    final newline. With ``workers`` (a pool of processes), sections are cleaned side by side; the outputs
+    are the same, as a change's id is numbered again in the whole text from its digest. A reviewer's
+    decisions name changes by those ids as the sections meet them, so with decisions the sections are
+    cleaned in turn.
     """
-    size = round(settings.rules("pipeline").number("section_mb", low=0) * 1_000_000)
-    ids = ChangeIds()
+    size = section_bytes(settings)
+    raw = decoded.utf8
+    ends = section_ends(raw, size)
+    pieces = (raw[start:end] for start, end in zip([0, *ends], ends, strict=False))
+    lasts = [end == len(raw) for end in ends]
+    sections: Iterator[CleanedSection]
+    if workers is None or len(ends) == 1 or settings.decisions:
+        shared = ChangeIds()
+        sections = (
+            clean_section(piece, name, settings, last, shared)
+            for piece, last in zip(pieces, lasts, strict=True)
+        )
+    else:
+        sections = workers.map(clean_section, pieces, repeat(name), repeat(settings), lasts)
+    numbering = ChangeIds()
     place = SectionPlace()
     cleaned_sha256 = hashlib.sha256()
     page_starts: list[int] = []
-    raw = decoded.utf8
-    start = 0
-    for end in section_ends(raw, size):
-        section = Document(raw[start:end].decode("utf-8"), name, ids)
-        received = _clean_section(section, settings, last=end == len(raw))
-        output.add_section(section.text, map(place.of, section.located_changes()))
+    for section in sections:
+        output.add_section(
+            section.text, (place.of(change, numbering.renumbered(change.id)) for change in section.changes)
+        )
         changelog.update_sha256(cleaned_sha256, section.text)
-        section_pages = section.page_starts()
-        page_starts.extend(place.raw + offset for offset in section_pages)
-        place.advance(raw=section.raw, page_starts=len(section_pages), received=received)
-        start = end
-        del section
+        page_starts.extend(place.raw + offset for offset in section.page_starts)
+        place.advance(section.raw_length, section.raw_lines, len(section.page_starts), section.received)
+        del section  # before the next section is cleaned
         release_freed_memory(size)
     return changelog.header(
         source=name,
@@ -165,7 +202,24 @@ def clean_in_sections(
     )
 
 
-def _clean_section(document: Document, settings: Settings, *, last: bool) -> dict[str, int]:
+def clean_section(
+    raw: bytes, name: str, settings: Settings, last: bool, ids: ChangeIds | None = None
+) -> CleanedSection:
+    """Clean one section (its UTF-8 bytes) as a document of its own: a function of the module, so that
+    a pool of processes can run it. ``ids``: those given in the sections before, where they are known."""
+    document = Document(raw.decode("utf-8"), name, ids)
+    received = _run_stages(document, settings, last=last)
+    return CleanedSection(
+        document.text,
+        document.located_changes(),
+        received,
+        len(document.raw),
+        document.raw.count("\n"),
+        document.page_starts(),
+    )
+
+
+def _run_stages(document: Document, settings: Settings, *, last: bool) -> dict[str, int]:
     """Run the selected stages over a document, then (for the last section of a text) end it with
     exactly one newline; return the length of the text each stage received."""
     min_confidence = settings.rules("pipeline").number("min_confidence", low=0, high=1)

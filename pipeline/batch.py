@@ -15,14 +15,21 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pipeline import __version__
-from pipeline.api import DecodedFile, clean_bytes, clean_in_sections, read_file, stage_order
+from pipeline.api import (
+    DecodedFile,
+    clean_bytes,
+    clean_in_sections,
+    read_file,
+    section_bytes,
+    stage_order,
+)
 from pipeline.core.changelog import change_to_json, header_line, sha256_text
 from pipeline.core.edits import Change
 from pipeline.core.errors import InputError, OutputError, ScancleanError
@@ -143,12 +150,14 @@ def clean_file(
     *,
     force: bool = True,
     files: Files = LOCAL_FILES,
+    workers: Executor | None = None,
 ) -> Outcome:
     """Clean one file into ``out_dir``; never raises for a problem of the input, returns it instead.
 
     Without ``force``, a file whose outputs were written from the same bytes under the same settings and
     version, and are intact, is skipped. The reviewer's decisions for the file are part of its settings.
-    ``files`` says where the paths live (default: this machine).
+    ``files`` says where the paths live (default: this machine); ``workers``, a pool of processes in
+    which the sections of a large file are cleaned side by side.
     """
     source, out_dir = str(source), str(out_dir)
     try:
@@ -166,6 +175,7 @@ def clean_file(
             file_name(source),
             settings,
             lambda text, log: files.write_atomically({text_path: text, log_path: log}),
+            workers,
         )
     except ScancleanError as error:
         return Outcome(source, error=str(error))
@@ -178,14 +188,16 @@ def clean_decoded(
     name: str,
     settings: Settings,
     write: Callable[[Iterator[str], Iterator[str]], None],
+    workers: Executor | None = None,
 ) -> SpilledOutput:
-    """Clean a decoded file a section at a time, spilling its outputs to a temporary folder, and hand
-    ``write`` the cleaned text and the change log, each as pieces, before the folder goes; the spill that
-    is returned has the counts of the changes."""
+    """Clean a decoded file a section at a time (side by side in ``workers``, a pool of processes, if
+    given), spilling its outputs to a temporary folder, and hand ``write`` the cleaned text and the change
+    log, each as pieces, before the folder goes; the spill that is returned has the counts of the
+    changes."""
     try:
         with tempfile.TemporaryDirectory(prefix="scanclean-") as folder:
             with SpilledOutput(Path(folder), stage_order(settings), settings.decision_map()) as output:
-                head = clean_in_sections(decoded, settings, output, name=name)
+                head = clean_in_sections(decoded, settings, output, name=name, workers=workers)
             write(output.text_pieces(), output.log_lines(head))
     except OSError as error:
         raise OutputError(
@@ -254,12 +266,14 @@ def clean_files(
 ) -> Iterator[Outcome]:
     """Clean files one by one, or in ``jobs`` worker processes; outcomes come as files finish.
 
-    Each file is cleaned whole by one worker, so the outputs are the same whatever ``jobs`` is. Where
-    processes can be forked, this process first cleans a slice of the first file to load the rules and
-    word indexes, and the workers are forked from it: they share those pages instead of each building
-    its own (a few seconds and a few hundred MB a worker).
+    Each file is cleaned by one worker, so the outputs are the same whatever ``jobs`` is; a single file
+    larger than a section has its sections cleaned side by side instead, with the same outputs again.
+    Where processes can be forked, this process first cleans a slice of the first file to load the rules
+    and word indexes, and the workers are forked from it: they share those pages instead of each
+    building its own (a few seconds and a few hundred MB a worker).
     """
-    if jobs <= 1 or len(sources) <= 1:
+    one_large = len(sources) == 1 and file_size(sources[0]) > section_bytes(settings)
+    if jobs <= 1 or (len(sources) <= 1 and not one_large):
         for source in sources:
             yield clean_file(source, out_dir, settings, force=force)
         return
@@ -268,7 +282,15 @@ def clean_files(
         warm_up(sources[0], out_dir, settings, force=force)
         gc.freeze()  # the collector in a worker then leaves the shared objects, and so their pages, alone
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs if one_large else min(jobs, len(sources)), mp_context=context
+        ) as pool:
+            if one_large:
+                try:
+                    yield clean_file(sources[0], out_dir, settings, force=force, workers=pool)
+                except Exception as error:  # a worker died on one of its sections
+                    yield _worker_failed(sources[0], error)
+                return
             futures = {
                 pool.submit(clean_file, source, out_dir, settings, force=force): source
                 for source in largest_first(sources)
@@ -277,9 +299,13 @@ def clean_files(
                 try:
                     yield future.result()
                 except Exception as error:  # a worker that died takes only its own file down
-                    yield Outcome(str(futures[future]), error=f"{futures[future]}: worker failed ({error})")
+                    yield _worker_failed(futures[future], error)
     finally:
         gc.unfreeze()
+
+
+def _worker_failed(source: Path, error: Exception) -> Outcome:
+    return Outcome(str(source), error=f"{source}: worker failed ({error})")
 
 
 def largest_first(sources: list[Path]) -> list[Path]:
@@ -295,13 +321,15 @@ def largest_first(sources: list[Path]) -> list[Path]:
     ['b.txt', 'c.txt', 'a.txt', 'gone.txt']
     """
 
-    def size(path: Path) -> int:
-        try:
-            return os.stat(path).st_size
-        except OSError:
-            return -1
+    return sorted(sources, key=file_size, reverse=True)
 
-    return sorted(sources, key=size, reverse=True)
+
+def file_size(path: Path) -> int:
+    """A file's size in bytes; -1 for one that cannot be read (its cleaning reports why)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1
 
 
 def warm_up(source: str | Path, out_dir: str | Path, settings: Settings, *, force: bool = True) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.api import clean_text
-from pipeline.batch import clean_file
+from pipeline.batch import clean_file, clean_files
 from pipeline.core import changelog
 from pipeline.core.sections import section_ends
 from pipeline.core.settings import Settings
@@ -132,3 +132,19 @@ def test_the_filter_gives_what_run_writes(tmp_path: Path) -> None:
     )
     assert code == 0 and stdout == cleaned
     assert (tmp_path / "log.jsonl").read_text(encoding="utf-8") == log
+
+
+def test_one_large_file_in_worker_processes_gets_the_outputs_of_one_process(tmp_path: Path) -> None:
+    # Repeated paragraphs give the same change in many sections: their ids are numbered in the whole file.
+    text = _pages(seed=11) + "\n\nHe said losif Stalin would come.\n" * 30
+    source = tmp_path / "scan.txt"
+    source.write_text(text, encoding="utf-8")
+    settings = Settings(overrides=("pipeline.section_mb=0.004",))
+    outputs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}"
+        (outcome,) = clean_files([source], out, settings, jobs=jobs)
+        assert outcome.error is None and outcome.changes_by_stage["ocr"] >= 30
+        outputs.append([(out / name).read_bytes() for name in ("scan.txt", "scan.changes.jsonl")])
+    assert outputs[0] == outputs[1]
+    assert b'-30", "stage": "ocr"' in outputs[0][1]

@@ -204,6 +204,18 @@ class ChangeIds:
 
     def give(self, rule: str, before: str, after: str, left: str, right: str) -> str:
         digest = sha1(f"{rule}\x00{before}\x00{after}\x00{left}\x00{right}".encode()).hexdigest()[:12]
+        return self._give(digest)
+
+    def renumbered(self, change_id: str) -> str:
+        """The id of a change numbered elsewhere (a section cleaned on its own), numbered here: its digest,
+        with ``-N`` for the N-th change of that digest given here.
+
+        >>> ChangeIds().renumbered("189ad4f38c26-3")
+        '189ad4f38c26'
+        """
+        return self._give(change_id.partition("-")[0])
+
+    def _give(self, digest: str) -> str:
         number = int(digest, 16)
         if number not in self._given:
             self._given.add(number)

@@ -74,10 +74,10 @@ class SectionPlace:
     ``at`` counts, per stage, the characters of the text that stage received in the sections before.
 
     >>> place = SectionPlace()
-    >>> place.advance(raw="ab\\nc\\n", page_starts=1, received={"ocr": 5})
-    >>> moved = place.of(Change("x", "ocr", "ocr/l-for-I", 2, 1, 2, "l", "I", 1.0, True, "", 1, 1))
-    >>> moved.at, moved.raw_start, moved.raw_end, moved.line, moved.page
-    (7, 6, 7, 3, 2)
+    >>> place.advance(raw_length=5, raw_lines=2, page_starts=1, received={"ocr": 5})
+    >>> moved = place.of(Change("x", "ocr", "ocr/l-for-I", 2, 1, 2, "l", "I", 1.0, True, "", 1, 1), "x-2")
+    >>> moved.id, moved.at, moved.raw_start, moved.raw_end, moved.line, moved.page
+    ('x-2', 7, 6, 7, 3, 2)
     """
 
     raw: int = 0
@@ -85,12 +85,13 @@ class SectionPlace:
     pages: int = 0
     at: Counter[str] = field(default_factory=Counter)
 
-    def of(self, change: Change) -> Change:
-        """The change as the whole file's log has it."""
-        if not self.raw:
+    def of(self, change: Change, change_id: str) -> Change:
+        """The change as the whole file's log has it, with the id it has there."""
+        if not self.raw and change_id == change.id:
             return change
         return replace(
             change,
+            id=change_id,
             at=change.at + self.at[change.stage],
             raw_start=change.raw_start + self.raw,
             raw_end=change.raw_end + self.raw,
@@ -98,9 +99,9 @@ class SectionPlace:
             page=change.page + self.pages,
         )
 
-    def advance(self, *, raw: str, page_starts: int, received: dict[str, int]) -> None:
-        """Move past a section: its raw text, how many pages begin in it, what each stage received."""
-        self.raw += len(raw)
-        self.lines += raw.count("\n")
+    def advance(self, raw_length: int, raw_lines: int, page_starts: int, received: dict[str, int]) -> None:
+        """Move past a section: its raw length, line ends and page starts, what each stage received."""
+        self.raw += raw_length
+        self.lines += raw_lines
         self.pages += page_starts
         self.at.update(received)
