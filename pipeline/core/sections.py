@@ -1,10 +1,10 @@
-"""Cutting a large text into sections cleaned one after another, and placing their changes in the whole.
+"""Cutting a large text into sections cleaned on their own, and placing their changes in the whole.
 
 A 50 MB scan cleaned as one document holds its raw text, its current text, the offset map and half a
 million changes at once: twenty times the file. Cleaned a section at a time, only one section's working
-set is alive beside the raw text. Sections are cut where a paragraph ends, so that no stage sees a line
-whose neighbours sit in another section; each section's changes are then placed in the whole file by
-shifting their offsets, lines and pages by what the sections before it hold.
+set is alive beside the raw text (kept as UTF-8 bytes). Sections are cut where a paragraph ends where
+one can, so that few lines have neighbours in another section; each section's changes are then placed
+in the whole file by shifting their offsets, lines and pages by what the sections before it hold.
 """
 
 from __future__ import annotations
