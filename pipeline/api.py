@@ -171,7 +171,7 @@ def clean_in_sections(
     lasts = [end == len(raw) for end in ends]
     sections: Iterator[CleanedSection]
     if workers is None or len(ends) == 1 or settings.decisions:
-        shared = ChangeIds()
+        shared = ChangeIds()  # the whole file's ids as the sections meet them, for the decisions
         sections = (
             clean_section(piece, name, settings, last, shared)
             for piece, last in zip(pieces, lasts, strict=True)

@@ -240,7 +240,8 @@ class Document:
         self.name = name
         self.changes = ChangeStore()
         self._map = OffsetMap(len(raw))
-        # Shared by the sections of a file cleaned a section at a time, so that its ids stay unique.
+        # Shared by the sections of a file cleaned in turn: their ids are then those of the whole file,
+        # which a reviewer's decisions name.
         self._ids = ChangeIds() if ids is None else ids
         self._page_starts: Sequence[int] | None = None
         self._line_starts: Sequence[int] | None = None
