@@ -148,3 +148,14 @@ def test_one_large_file_in_worker_processes_gets_the_outputs_of_one_process(tmp_
         outputs.append([(out / name).read_bytes() for name in ("scan.txt", "scan.changes.jsonl")])
     assert outputs[0] == outputs[1]
     assert b'-30", "stage": "ocr"' in outputs[0][1]
+
+
+def test_a_decision_names_a_change_by_its_id_in_the_whole_file(tmp_path: Path) -> None:
+    text = "He said losif Stalin would come.\n\n" * 12
+    small = ("pipeline.section_mb=0.0001",)
+    first = clean_text(text, Settings(overrides=small))
+    ids = [change.id for change in first.changes if change.before == "losif"]
+    rejected = Settings(overrides=small, decisions=((ids[4], False),))
+    again = [change for change in clean_text(text, rejected).changes if change.before == "losif"]
+    assert [change.id for change in again] == ids
+    assert [change.applied for change in again] == [index != 4 for index in range(12)]
