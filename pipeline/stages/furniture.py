@@ -748,27 +748,34 @@ def _standalone_edits(text: str, lines: list[tuple[int, int, str]], body_ends: l
     that follow one another go as a block: the blank lines after the block's last line are evened out with
     those before its first (see ``_standalone_end``), so that a second run finds no page break there. An
     edit stops where its page's body ends (``body_ends``, sorted): the blank lines after that are the page
-    break's.
+    break's, and a block that ends the body takes the blank lines before it too.
 
     >>> text = "a\n\n\nCopyright: X\nCopyright: Y\n\nb"
     >>> [(edit.start, edit.end) for edit in _standalone_edits(text, [(4, 16, "c"), (17, 29, "c")], [])]
     [(4, 17), (17, 31)]
     >>> [(edit.start, edit.end) for edit in _standalone_edits(text, [(4, 16, "c"), (17, 29, "c")], [30])]
-    [(4, 17), (17, 30)]
+    [(2, 17), (17, 30)]
     """
     edits = []
-    block_start = -1
+    block_start = block_first = -1
     for index, (start, end, rule) in enumerate(lines):
         if block_start == -1:
-            block_start = start
+            block_start, block_first = start, len(edits)
         following = lines[index + 1][0] if index + 1 < len(lines) else -1
         if _line_end(text, end) == following:
             edits.append(Edit(start, following, "", rule))
-        else:
-            stop = bisect_left(body_ends, _line_end(text, end))
-            limit = body_ends[stop] if stop < len(body_ends) else len(text)
-            edits.append(Edit(start, min(_standalone_end(text, block_start, end), limit), "", rule))
-            block_start = -1
+            continue
+        stop = bisect_left(body_ends, _line_end(text, end))
+        limit = body_ends[stop] if stop < len(body_ends) else len(text)
+        edits.append(Edit(start, min(_standalone_end(text, block_start, end), limit), "", rule))
+        if _line_end(text, end) == limit:
+            # The block ends its page's body: the blank lines before it would trail the body, where a
+            # second run counts them into the page break; they go with the block.
+            first = edits[block_first]
+            earlier = edits[block_first - 1].end if block_first else 0  # blank lines it removed already
+            blank = len(_BLANK_LINES_BEFORE.search(text, earlier, block_start)[0])
+            edits[block_first] = Edit(first.start - blank, first.end, "", first.rule)
+        block_start = -1
     return edits
 
 
