@@ -47,6 +47,8 @@ def test_a_document_that_reads_marks_for_letters_has_them_repaired() -> None:
         ("ocr.quote_mark_pairs=['«']", "'quote_mark_pairs' must be a list of two-character strings"),
         ("ocr.quote_mark_pairs='«»'", "'quote_mark_pairs' must be a list of strings"),
         ("ocr.unknown_length_weight=-1", "'unknown_length_weight' must be at least 0"),
+        ("ocr.speck_mark_confidence=2", "'speck_mark_confidence' must be between 0 and 1, not 2"),
+        ("ocr.words_ending_no_sentence='the'", "'words_ending_no_sentence' must be a list of strings"),
     ],
 )
 def test_bad_mark_rules_are_a_clear_error(override: str, message: str) -> None:

@@ -159,3 +159,11 @@ def test_a_decision_names_a_change_by_its_id_in_the_whole_file(tmp_path: Path) -
     again = [change for change in clean_text(text, rejected).changes if change.before == "losif"]
     assert [change.id for change in again] == ids
     assert [change.applied for change in again] == [index != 4 for index in range(12)]
+
+
+def test_a_bad_section_size_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "scan.txt").write_text("Some text.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = invoke("run", str(tmp_path), "-o", str(out), "--set", "pipeline.section_mb=-1")
+    assert code == 1 and "rules/pipeline.toml: 'section_mb' must be at least 0, not -1" in err
+    assert not out.exists()
