@@ -1154,7 +1154,7 @@ class DocumentReader:
         # Misread capitals and specks read as marks where no repair is made; once put right, the next
         # reading reads the words beside them as neighbours, without a capital after them (which tells
         # of a name).
-        capitals = drop_overlapping(edits, misread_capitals(text, counts, rules), speck_marks(text, rules))[
+        afresh = drop_overlapping(edits, misread_capitals(text, counts, rules), speck_marks(text, rules))[
             len(edits) :
         ]
         self._last = _LastReading(
@@ -1164,9 +1164,9 @@ class DocumentReader:
             verdicts,
             (first_suspects, suspects),
             (first_pass, edits),
-            capitals,
+            afresh,
         )
-        return [*edits, *capitals]
+        return [*edits, *afresh]
 
 
 def _touched(repairer: WordRepairer, token: str, changed: set[str]) -> bool:
@@ -1205,7 +1205,7 @@ class _LastReading:
         verdicts: dict[VerdictKey, Verdict | None],
         suspects: tuple[set[str], set[str]],
         edits: tuple[list[Edit], list[Edit]],
-        capitals: list[Edit],
+        afresh: list[Edit],
     ) -> None:
         self.flags, self.verdicts = flags, verdicts
         # Of the reading's repairer only what the next reading compares (its caches may go).
@@ -1214,10 +1214,11 @@ class _LastReading:
         # The suspects and edits of its first pass and of its last (the second, or the first again).
         self.first_suspects, self.final_suspects = suspects
         self.first_pass, self.final = edits
-        # The repairs' edits are carried to the next reading where they hold; the capitals are found
-        # afresh, but where they were put right, as where repairs were, verdicts are made again.
+        # The repairs' edits are carried to the next reading where they hold; the misread capitals and
+        # specks (``afresh``) are found afresh, but where they were put right, as where repairs were,
+        # verdicts are made again.
         self.applied = sorted(
-            (edit for edit in self.final + capitals if edit.applied), key=lambda edit: edit.start
+            (edit for edit in self.final + afresh if edit.applied), key=lambda edit: edit.start
         )
         growth = sum(len(edit.replacement) - (edit.end - edit.start) for edit in self.applied)
         self.next_length = len(text) + growth
