@@ -75,6 +75,13 @@ def test_restore_gives_back_any_scan_even_one_repeating_its_body_lines(pieces: l
     "Body text about bridges and apples.\nBody text about candles and apples.\n\x0c\nTHE HISTORY OF ROME"
 )
 @example("\nCopyright: Xxxx\n\nCopyright: Xxxx")  # the blank line between goes with the first line only
+# Blank pages at the end, which the output leaves out: they counted against a header's recurrence, so a
+# second run, without them, found the header the first had not.
+@example(
+    "Body text about apples and apples.\nBody text about bridges and apples.\n[Page 4]\nTHE HISTORY OF ROME\n"
+    "[Page 4]\nTHE HISTORY OF ROME\n[Page 4]\nBody text about candles and apples.\n[Page 4]\n"
+    "Body text about doors and apples.\nBody text about engines and apples.\n\x0c\n\x0c"
+)
 def test_restore_gives_back_the_scan_and_a_second_run_changes_nothing(raw: str) -> None:
     """Idempotence holds for scans whose body lines differ from each other, as prose does: a line repeated
     verbatim at the edge of page after page is furniture to the stage, and removing some may reveal more."""

@@ -407,6 +407,9 @@ class RunningHeaderDetector:
         self.rules = rules
         self._pages = len(keys)
         self._exact = [set(page) for page in keys]
+        # A page with no lines at this edge (a blank page of the scan) can carry no header: it is not
+        # looked at, as if it were not there, so that a run on the output, without it, judges alike.
+        self._blank = [not page for page in keys]
         # The keys long enough to compare fuzzily, without a number and with one, in page order: each with
         # its page, and where each page's keys start, so that the keys of a stretch of pages are one slice.
         self._long_keys = {
@@ -461,6 +464,8 @@ class RunningHeaderDetector:
                 other = page + step * offset
                 if not 0 <= other < self._pages:
                     break
+                if self._blank[other]:
+                    continue
                 seen += 1
                 matched += other in holding
             total += matched
