@@ -28,6 +28,7 @@ from pipeline.core.disk_cache import cache_folder, load_or_build
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit, drop_overlapping
 from pipeline.core.large_text import count_matches
+from pipeline.core.letter_model import english_letter_model
 from pipeline.core.lexicon import common_zipf, user_words, word_frequencies, zipf
 from pipeline.core.rules import RuleTable
 from pipeline.core.settings import Settings
@@ -475,6 +476,11 @@ class WordRepairer:
         self.mark_penalty = rules.number("mark_penalty")
         self.length_weight = rules.number("unknown_length_weight", low=0)
         self.length_from = rules.integer("unknown_length_from", low=1)
+        self.letters = english_letter_model(
+            rules.integer("letter_model_order", low=1), rules.number("lexicon_min_zipf", low=0)
+        )
+        self.letters_weight = rules.number("unlikely_letters_weight", low=0)
+        self.letter_chance = rules.number("typical_letter_chance", high=0)
         self.quote_marks = "".join(rules.pairs("quote_mark_pairs"))
         self.real_word_reach = rules.number("real_word_reach", low=0)
         self.house_count = rules.integer("house_spelling_count", low=1)
@@ -660,6 +666,9 @@ class WordRepairer:
         if count > 1:
             prior += self.document_weight * math.log10(count)
         prior -= self._long_unknown_penalty(token, initial)
+        if not frequency and lower.isalpha():
+            # Misreadings seldom spell like words of the language; the author's rare words and names do.
+            prior -= self.letters_weight * self.letters.shortfall(lower, self.letter_chance)
         if _BROKEN_CASE.search(token):
             prior -= self.broken_case_penalty
         if _MARK_INSIDE.search(token) or any(mark in token for mark in self.quote_marks):
@@ -1529,10 +1538,11 @@ def misread_capitals(text: str, counts: Counter[str], rules: RuleTable) -> list[
     that is the edits' confidence. A word in small letters counts wherever it stands.
 
     >>> from pipeline.core.settings import Settings
-    >>> text = "men In the hall and the way to the end of the day, Is that so, as It was for the sake In a"
+    >>> text = "men In the hall and the way to the end of the day, Is that so, as It was for the sake In a "
+    >>> text += "town of the north and the south of the land"
     >>> edits = misread_capitals(text, count_matches(token_pattern(""), text), Settings().rules("ocr"))
     >>> [(text[e.start : e.end], e.replacement, round(e.confidence, 2), e.applied) for e in edits]
-    [('In', 'in', 0.93, True), ('Is', 'is', 0.93, True), ('It', 'it', 0.93, True), ('In', 'in', 0.93, True)]
+    [('In', 'in', 0.95, True), ('Is', 'is', 0.95, True), ('It', 'it', 0.95, True), ('In', 'in', 0.95, True)]
     """
     words = tuple(sorted({word.lower() for word in rules.strings("misread_capital_words")}))
     controls = tuple(sorted({word.lower() for word in rules.strings("capital_control_words")} - set(words)))
