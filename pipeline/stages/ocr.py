@@ -486,6 +486,7 @@ class WordRepairer:
         self.house_count = rules.integer("house_spelling_count", low=1)
         self.house_ratio = rules.number("house_spelling_ratio", low=0)
         self.name_context_bonus = rules.number("name_context_bonus")
+        self.mid_sentence_capital_cost = rules.number("mid_sentence_capital_cost", low=0)
         self.other_languages = rules.strings("other_languages")
         self.other_language_zipf = rules.number("other_language_zipf")
         self._own_scores: dict[tuple[str, bool], float] = {}
@@ -573,6 +574,8 @@ class WordRepairer:
         if not scores:
             return None
         own = self._own_score(token, case, initial)
+        if case == "lower" and not (initial or name_context):
+            scores = self._small_letters_first(scores)
         ranked = scores[: self.in_context]
         weight = self.context_weight
         if weight and (before or after):
@@ -591,6 +594,25 @@ class WordRepairer:
             return Verdict(best, posterior, (), shown=False)  # kept for the second pass: no runners-up
         others = tuple((word, 10 ** (score - top) / total) for word, score in ranked[1:4])
         return Verdict(best, posterior, others)
+
+    def _small_letters_first(self, scores: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """The scores of a word in small letters mid-sentence, its capitalised candidates made dearer by
+        ``mid_sentence_capital_cost``: print capitalises a word there seldom, and only a name (`lo` is
+        `to` there, where its capital misreading makes it `To`).
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
+        >>> mid_sentence = repairer.judge("lo", False, "went", "the")
+        >>> sentence_start = repairer.judge("lho", False, "", "house", initial=True)
+        >>> mid_sentence.best, sentence_start.best
+        ('to', 'The')
+        """
+        if not any(form[0].isupper() for form, _ in scores):
+            return scores
+        cost = self.mid_sentence_capital_cost
+        return sorted(
+            ((form, score - cost if form[0].isupper() else score) for form, score in scores), key=_best_first
+        )
 
     def stays_unshown(self, verdict: Verdict | None, token: str, name_context: bool) -> bool:
         """Whether a verdict too unsure to show stays so however the document's own misreadings raise
@@ -1410,9 +1432,10 @@ class _DocumentReading:
             ):
                 continue
             # The verdict depends on the token and its neighbours alone: phrases recur, so it is kept.
-            # A capital at a sentence's or a line's start says nothing of a name (`Tho` there is `The`).
+            # A capital at a sentence's or a line's start says nothing of a name (`Tho` there is `The`),
+            # and a word in small letters may stand there for a capitalised one (`lhe`).
             sentence_start = _sentence_start(text, start)
-            initial = token[0].isupper() and (sentence_start or text[start - 1 : start] == "\n")
+            initial = sentence_start or text[start - 1 : start] == "\n"
             key = (
                 token,
                 _name_context(text, end, sentence_start),
