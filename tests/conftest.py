@@ -1,4 +1,4 @@
-"""Shared test helpers: where the repository and the shared real data are."""
+"""Shared test helpers: where the repository and the shared real data are, and how a bad rule fails."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+import pipeline
 from pipeline.cli import main
+from pipeline.core.errors import RulesError
 
 # No per-example deadline: two cores shared by many processes make timings meaningless. In CI the
 # examples are derived from each test's name, so a run is repeatable; locally they are random, to explore.
@@ -36,3 +38,12 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs ../shared/{'/'.join(parts)} (real data kept outside the repository)")
     return path
+
+
+def assert_rule_error(override: str, message: str, text: str = "The tbe end of it.") -> None:
+    """Cleaning with one bad rule (``STAGE.KEY=VALUE``) stops with a ``RulesError`` that names the stage's
+    rules file and says ``message``."""
+    stage = override.split(".", 1)[0]
+    with pytest.raises(RulesError, match=rf"rules/{stage}\.toml") as error:
+        pipeline.clean(text, only=(stage,), overrides=(override,))
+    assert message in str(error.value)

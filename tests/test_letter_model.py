@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import pipeline
-from pipeline.core.errors import RulesError
 from pipeline.core.letter_model import english_letter_model
+from tests.conftest import assert_rule_error
 from tests.test_ocr_readings import MISREADINGS, WORDS
 
 MODEL = english_letter_model(4, 1.0)
@@ -62,6 +62,4 @@ def test_without_the_model_the_misreading_stays() -> None:
     ],
 )
 def test_bad_letter_rules_are_a_clear_error(override: str, message: str) -> None:
-    with pytest.raises(RulesError, match=r"rules/ocr\.toml") as error:
-        pipeline.clean("The tbe end of it.", only=("ocr",), overrides=(override,))
-    assert message in str(error.value)
+    assert_rule_error(override, message)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipeline
-from pipeline.core.errors import RulesError
+from tests.conftest import assert_rule_error
 from tests.test_ocr_readings import WORDS
 
 # Words of the sample scan that the stage leaves alone in clean print.
@@ -52,6 +52,4 @@ def test_a_document_that_reads_marks_for_letters_has_them_repaired() -> None:
     ],
 )
 def test_bad_mark_rules_are_a_clear_error(override: str, message: str) -> None:
-    with pytest.raises(RulesError, match=r"rules/ocr\.toml") as error:
-        pipeline.clean("The tbe end of it.", only=("ocr",), overrides=(override,))
-    assert message in str(error.value)
+    assert_rule_error(override, message)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-import pipeline
-from pipeline.core.errors import RulesError
 from pipeline.core.settings import Settings
 from pipeline.stages.ocr import repair_words
+from tests.conftest import assert_rule_error
 from tests.test_ocr_readings import WORDS, noisy_text
 
 # An unknown word whose likeliest candidate (`promise`) is not sure either way: the print around decides.
@@ -58,6 +57,4 @@ def test_the_noise_weighs_nothing_at_weight_0(seed: int) -> None:
     ],
 )
 def test_bad_noise_rules_are_a_clear_error(override: str, message: str) -> None:
-    with pytest.raises(RulesError, match=r"rules/ocr\.toml") as error:
-        pipeline.clean("The tbe end of it.", only=("ocr",), overrides=(override,))
-    assert message in str(error.value)
+    assert_rule_error(override, message)

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 import pipeline
 from pipeline.core import changelog
 from pipeline.core.edits import Span, overlaps_any, span_bounds
-from pipeline.core.errors import RulesError
 from pipeline.stages.typography import runs_of
+from tests.conftest import assert_rule_error
 
 # Text made of what the stage works on: quote marks, apostrophes, dashes, spaces, line breaks, letters,
 # and what makes a line look like code (=, {) or garbled (/\).
@@ -55,9 +55,7 @@ def test_applied_changes_touch_only_typographic_characters(text: str) -> None:
     ],
 )
 def test_bad_rules_are_a_clear_error(override: str, message: str) -> None:
-    with pytest.raises(RulesError, match=r"rules/typography\.toml") as error:
-        pipeline.clean("x", only=("typography",), overrides=(override,))
-    assert message in str(error.value)
+    assert_rule_error(override, message, "x")
 
 
 def test_a_style_of_ones_own() -> None:
