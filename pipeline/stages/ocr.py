@@ -669,6 +669,7 @@ class WordRepairer:
 
     def _own_score(self, token: str, case: str, initial: bool = False) -> float:
         """Prior that the token is what the author wrote: lexicon, case, the document's own use."""
+        initial = initial and case != "lower"  # where a word in small letters stands tells nothing here
         score = self._own_scores.get((token, initial))
         if score is None:
             score = self._own_scores[token, initial] = self._prior(token, case, initial)
@@ -687,7 +688,7 @@ class WordRepairer:
         count = self.folded_counts[lower] if frequency < self.trusted_zipf else 0
         if count > 1:
             prior += self.document_weight * math.log10(count)
-        prior -= self._long_unknown_penalty(token, initial)
+        prior -= self._long_unknown_penalty(token, case, initial)
         if not frequency and lower.isalpha():
             # Misreadings seldom spell like words of the language; the author's rare words and names do.
             prior -= self.letters_weight * self.letters.shortfall(lower, self.letter_chance)
@@ -830,7 +831,7 @@ class WordRepairer:
         scores.pop(token, None)
         return scores
 
-    def _long_unknown_penalty(self, token: str, initial: bool) -> float:
+    def _long_unknown_penalty(self, token: str, case: str, initial: bool) -> float:
         """How much less likely a long word in small letters that no lexicon knows is the author's: the
         chance that a word of the author's happens to lie a confusion or two from a known word, or to
         be two known words run together, falls with its length; a misreading's does not (`amusomonts`,
@@ -839,14 +840,13 @@ class WordRepairer:
         >>> from pipeline.core.settings import Settings
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
         >>> words = ("amusomonts", "tbe", "amusements", "Balgownio")
-        >>> [repairer._long_unknown_penalty(word, initial=False) for word in words]
+        >>> [repairer._long_unknown_penalty(word, _case_class(word), initial=False) for word in words]
         [1.6, 0.0, 0.0, 0.0]
-        >>> repairer._long_unknown_penalty("Amusomonts", initial=True)
+        >>> repairer._long_unknown_penalty("Amusomonts", "capitalised", initial=True)
         1.6
         """
         excess = len(token) - self.length_from
         # A capital at a sentence's or a line's start (``initial``) says nothing of a name.
-        case = _case_class(token)
         named = case == "upper" or (case == "capitalised" and not initial)
         if excess <= 0 or named or token.lower() in self.lexicon.zipf:
             return 0.0
