@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import regex
 from rapidfuzz import process
@@ -853,28 +853,51 @@ class WordRepairer:
         return self.length_weight * excess
 
     def _splits(self, token: str) -> dict[str, float]:
-        """Two words run together (``wasa``, ``timeMrs``): the token with a space put back, scored as the
-        two words' joint frequency less the cost of a space lost.
+        """Words run together (``wasa``, ``timeMrs``, ``thefollowingmorning``): the token with spaces put
+        back, scored as the words' joint frequency less the cost of each space lost. Every cut into two
+        words competes, and the likeliest cut into three or more.
 
         >>> from pipeline.core.settings import Settings
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
         >>> splits = repairer._splits("ofthe")
         >>> sorted(splits), max(splits, key=splits.__getitem__)
         (['of the', 'oft he'], 'of the')
+        >>> max((splits := repairer._splits("thefollowingmorning")), key=splits.__getitem__)
+        'the following morning'
         """
+        if not token.isalpha():
+            return {}
         least = self.split_min_zipf
+        # best[end]: the likeliest words for token[:end], as (summed zipf less 9 a word, cuts).
+        best: list[tuple[float, tuple[int, ...]] | None] = [(0.0, ())] + [None] * len(token)
         found = {}
-        for at in range(1, len(token)):
-            first, second = token[:at], token[at:]
-            first_zipf, second_zipf = self._part_zipf(first), self._part_zipf(second)
-            # The frequencies first: most cuts make no two words, and are ruled out without a regex.
-            if first_zipf < least or second_zipf < least:
-                continue
-            if first.isalpha() and second.isalpha() and not _BROKEN_CASE.search(first + " " + second):
-                pairs = self.word_pairs()
-                joint = first_zipf + second_zipf - 9 + pairs.association(first.lower(), second.lower())
-                found[f"{first} {second}"] = joint - self.split_cost
+        for end in range(1, len(token) + 1):
+            for start in range(end):
+                before = best[start]
+                zipf = self._part_zipf(token[start:end])
+                # The frequencies first: most cuts make no words, and are ruled out without a regex.
+                if before is None or zipf < least or (start == 0 and end == len(token)):
+                    continue
+                score, cuts = before[0] + zipf - 9, (*before[1], start) if start else ()
+                if end == len(token) and len(cuts) == 1:
+                    self._add_split(found, token, (*cuts,), score)
+                elif best[end] is None or score > best[end][0]:
+                    best[end] = (score, cuts)
+        if (whole := best[-1]) is not None and len(whole[1]) > 1:
+            self._add_split(found, token, whole[1], whole[0])
         return found
+
+    def _add_split(self, found: dict[str, float], token: str, cuts: tuple[int, ...], score: float) -> None:
+        """Score the token cut at ``cuts`` into words: their frequencies, how well each fits its
+        neighbour, and a space lost for each cut."""
+        ends = (0, *cuts, len(token))
+        words = [token[start:end] for start, end in pairwise(ends)]
+        joined = " ".join(words)
+        if _BROKEN_CASE.search(joined):
+            return
+        pairs = self.word_pairs()
+        fit = sum(pairs.association(a.lower(), b.lower()) for a, b in pairwise(words))
+        found[joined] = score + 9 + fit - self.split_cost * len(cuts)
 
     def _part_zipf(self, part: str) -> float:
         """The frequency of one half of a split; a single letter counts only if it is a word (`a`, `I`)."""
@@ -900,7 +923,7 @@ def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
     """How well a word (or two, split) fits between its neighbours: the pairs' associations, each capped
     to [-3, 3] (by comparisons: ``max(-3.0, min(3.0, a))`` took a third of the time here)."""
     fit = 0.0
-    first, _, last = words.partition(" ")
+    first, last = words.split(" ", 1)[0], words.rsplit(" ", 1)[-1]
     if before:
         association = pairs.association(before, first)
         fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
