@@ -56,7 +56,7 @@ _JOINING_MARKS = frozenset("'’-")
 # apostrophe (`i.e. the`, `o'. the`, `4to. cloth`).
 _MARK_BEFORE_WORD = regex.compile(r"[.,;:](?<=\p{L}[ \t\n].)(?=\p{Ll}\p{L})")
 _FULL_STOP_BEFORE_SMALL = regex.compile(
-    r"\.(?=[ \t]+\p{Ll})(?<=(?<![\p{L}\p{N}.-])(?<!\p{L}['’])(\p{L}+)[ \t]*\n?[ \t]*\.)"
+    r"\.(?=[ \t]+(?P<next>\p{Ll}+))(?<=(?<![\p{L}\p{N}.-])(?<!\p{L}['’])(?P<word>\p{L}+)[ \t]*\n?[ \t]*\.)"
 )
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
@@ -1615,15 +1615,16 @@ def misread_capitals(text: str, counts: Counter[str], rules: RuleTable) -> list[
 
 def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
     """Full stops, commas and the like that are specks OCR read as marks: one between a space and a word
-    in small letters (``the .premises``, ``of ;the``), and a full stop after a word that ends no sentence
-    (``words_ending_no_sentence``: ``favour of. the``) before a word in small letters.
+    in small letters (``the .premises``, ``of ;the``), and a full stop before a word in small letters
+    after a word that ends no sentence (``words_ending_no_sentence``: ``favour of. the``) or that forms a
+    phrase with it (``speck_phrase_association``: ``to take. him``).
 
     >>> from pipeline.core.settings import Settings
     >>> rules = Settings().rules("ocr")
-    >>> text = "the .premises, of. the, 'with. the, of\\n. a"
+    >>> text = "the .premises, of. the, 'with. the, of\\n. a, to take. him"
     >>> [text[edit.start - 3 : edit.end + 2] for edit in speck_marks(text, rules)]
-    ['he .pr', ' of. t', 'ith. t', 'of\\n. a']
-    >>> speck_marks("the house. the end, of. The 5 .5 or i.e. the 4to. cloth o'. the", rules)
+    ['he .pr', ' of. t', 'ith. t', 'of\\n. a', 'ake. h']
+    >>> speck_marks("the house. the end, of. The 5 .5 or i.e. the 4to. cloth o'. the, a crown. here", rules)
     []
     """
     confidence = rules.number("speck_mark_confidence", low=0, high=1)
@@ -1637,11 +1638,14 @@ def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
     edits = [speck(match.start(), "before a word") for match in _MARK_BEFORE_WORD.finditer(text)]
     if "." in text:
         ending_none = frozenset(word.lower() for word in rules.strings("words_ending_no_sentence"))
-        edits += [
-            speck(match.start(), f"'{match.group(1)}' ends no sentence")
-            for match in _FULL_STOP_BEFORE_SMALL.finditer(text)
-            if match.group(1).lower() in ending_none
-        ]
+        phrase = rules.number("speck_phrase_association", low=0)
+        pairs = english_word_pairs()
+        for match in _FULL_STOP_BEFORE_SMALL.finditer(text):
+            word, after = match.group("word"), match.group("next")
+            if word.lower() in ending_none:
+                edits.append(speck(match.start(), f"'{word}' ends no sentence"))
+            elif word.islower() and pairs.association(word, after) >= phrase:
+                edits.append(speck(match.start(), f"'{word} {after}' is a phrase"))
     return sorted(edits, key=lambda edit: edit.start)
 
 
