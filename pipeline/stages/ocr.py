@@ -874,9 +874,11 @@ class WordRepairer:
         for end in range(1, len(token) + 1):
             for start in range(end):
                 before = best[start]
-                zipf = self._part_zipf(token[start:end])
+                if before is None or (start == 0 and end == len(token)):
+                    continue  # no words end at start (most cuts), or the token whole
                 # The frequencies first: most cuts make no words, and are ruled out without a regex.
-                if before is None or zipf < least or (start == 0 and end == len(token)):
+                zipf = self._part_zipf(token[start:end])
+                if zipf < least:
                     continue
                 score, cuts = before[0] + zipf - 9, (*before[1], start) if start else ()
                 if end == len(token) and len(cuts) == 1:
