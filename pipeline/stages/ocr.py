@@ -870,21 +870,28 @@ class WordRepairer:
         least = self.split_min_zipf
         # best[end]: the likeliest words for token[:end], as (summed zipf less 9 a word, cuts).
         best: list[tuple[float, tuple[int, ...]] | None] = [(0.0, ())] + [None] * len(token)
-        found = {}
+        found: dict[str, float] = {}
+        word_ends = [0]  # where words end: the only places a next word may start
+        zipf, lower, single = self.lexicon.zipf, token.lower(), self.single_letter_words
         for end in range(1, len(token) + 1):
-            for start in range(end):
-                before = best[start]
-                if before is None or (start == 0 and end == len(token)):
-                    continue  # no words end at start (most cuts), or the token whole
+            for start in word_ends:
+                if start == 0 and end == len(token):
+                    continue  # the token whole
                 # The frequencies first: most cuts make no words, and are ruled out without a regex.
-                zipf = self._part_zipf(token[start:end])
-                if zipf < least:
+                # A single letter is a word only if listed (`a`, `I`).
+                if end - start == 1 and token[start] not in single:
                     continue
-                score, cuts = before[0] + zipf - 9, (*before[1], start) if start else ()
+                part_zipf = zipf.get(lower[start:end], 0.0)
+                if part_zipf < least:
+                    continue
+                before = best[start]
+                score, cuts = before[0] + part_zipf - 9, (*before[1], start) if start else ()
                 if end == len(token) and len(cuts) == 1:
-                    self._add_split(found, token, (*cuts,), score)
+                    self._add_split(found, token, cuts, score)
                 elif best[end] is None or score > best[end][0]:
                     best[end] = (score, cuts)
+            if best[end] is not None and end < len(token):
+                word_ends.append(end)
         if (whole := best[-1]) is not None and len(whole[1]) > 1:
             self._add_split(found, token, whole[1], whole[0])
         return found
@@ -900,12 +907,6 @@ class WordRepairer:
         pairs = self.word_pairs()
         fit = sum(pairs.association(a.lower(), b.lower()) for a, b in pairwise(words))
         found[joined] = score + 9 + fit - self.split_cost * len(cuts)
-
-    def _part_zipf(self, part: str) -> float:
-        """The frequency of one half of a split; a single letter counts only if it is a word (`a`, `I`)."""
-        if len(part) == 1 and part not in self.single_letter_words:
-            return 0.0
-        return self.lexicon.zipf.get(part.lower(), 0.0)
 
     def _renderings(self, token: str, word: str, case: str) -> tuple[str, ...]:
         """A lexicon word (lower case) written as the token's case may have meant it.
