@@ -1629,6 +1629,8 @@ def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
     ['he .pr', ' of. t', 'ith. t', 'of\\n. a', 'ake. h']
     >>> speck_marks("the house. the end, of. The 5 .5 or i.e. the 4to. cloth o'. the, a crown. here", rules)
     []
+    >>> speck_marks("ten per cent. of them", rules)  # an abbreviation's full stop (``abbreviations``)
+    []
     """
     confidence = rules.number("speck_mark_confidence", low=0, high=1)
     applied = confidence >= rules.number("confidence", low=0, high=1)
@@ -1642,12 +1644,13 @@ def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
     if "." in text:
         ending_none = frozenset(word.lower() for word in rules.strings("words_ending_no_sentence"))
         phrase = rules.number("speck_phrase_association", low=0)
+        abbreviations = frozenset(rules.strings("abbreviations"))
         pairs = english_word_pairs()
         for match in _FULL_STOP_BEFORE_SMALL.finditer(text):
             word, after = match.group("word"), match.group("next")
             if word.lower() in ending_none:
                 edits.append(speck(match.start(), f"'{word}' ends no sentence"))
-            elif word.islower() and pairs.association(word, after) >= phrase:
+            elif word.islower() and word not in abbreviations and pairs.association(word, after) >= phrase:
                 edits.append(speck(match.start(), f"'{word} {after}' is a phrase"))
     return sorted(edits, key=lambda edit: edit.start)
 
