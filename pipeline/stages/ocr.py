@@ -923,15 +923,15 @@ class WordRepairer:
 
 
 def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
-    """How well a word (or two, split) fits between its neighbours: the pairs' associations, each capped
+    """How well a word (or words, split) fits between its neighbours: the pairs' associations, each capped
     to [-3, 3] (by comparisons: ``max(-3.0, min(3.0, a))`` took a third of the time here)."""
     fit = 0.0
-    first, last = words.split(" ", 1)[0], words.rsplit(" ", 1)[-1]
+    first, last = words.partition(" ")[0], words.rpartition(" ")[2]
     if before:
         association = pairs.association(before, first)
         fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     if after:
-        association = pairs.association(last or first, after)
+        association = pairs.association(last, after)
         fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     return fit
 
