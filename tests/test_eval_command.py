@@ -73,6 +73,26 @@ def test_per_stage_gain_change_verdicts_and_do_no_harm(
     assert "ocr" in out and "share right" in out
 
 
+def test_changes_are_judged_rule_by_rule_too(
+    pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(STAGES, "ocr", word_fixing_stage)
+    report = json.loads(invoke("eval", *map(str, pair), "--json", "--no-ablation")[1])
+    rules = report["rules"]
+    assert rules["ocr/b-for-h"]["applied"]["right"] == 1
+    assert rules["ocr/l-for-i"]["applied"]["wrong"] == 1
+    assert rules["ocr/join-line"]["applied"]["layout"] == 1
+    assert rules["ocr/drop-e"]["suggested"]["wrong"] == 1 and rules["ocr/drop-e"]["applied"]["judged"] == 0
+    # The stage's counts are its rules' counts added up.
+    assert report["stages"]["ocr"]["applied"]["judged"] == sum(r["applied"]["judged"] for r in rules.values())
+
+    code, out, _ = invoke("eval", *map(str, pair), "--no-ablation", "--by-rule")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("ocr/l-for-i"))
+    assert row.split()[1:4] == ["1", "0", "1"]  # one change, none right, one wrong
+    assert "ocr/l-for-i" not in invoke("eval", *map(str, pair), "--no-ablation")[1]
+
+
 def test_a_stage_that_only_does_harm_is_named(
     pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

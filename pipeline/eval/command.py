@@ -40,6 +40,7 @@ def _names(value: str | None) -> tuple[str, ...]:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--totals", is_flag=True, help="Print only the totals, not a row a file.")
+@click.option("--by-rule", is_flag=True, help="Also judge the changes rule by rule (ocr/split-words ...).")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
 @click.option("--only", metavar="STAGES", help="Run only these stages (a,b,...).")
 @click.option("--skip", metavar="STAGES", help="Leave these stages out (a,b,...).")
@@ -58,6 +59,7 @@ def eval_command(
     errors: int,
     as_json: bool,
     totals: bool,
+    by_rule: bool,
     jobs: int,
     only: str | None,
     skip: str | None,
@@ -90,4 +92,6 @@ def eval_command(
             json.dumps(summaries if len(summaries) > 1 else summaries[0], indent=2, ensure_ascii=False)
         )
     else:
-        click.echo("\n\n".join(format_table(summary, per_file=not totals) for summary in summaries))
+        click.echo(
+            "\n\n".join(format_table(summary, per_file=not totals, by_rule=by_rule) for summary in summaries)
+        )

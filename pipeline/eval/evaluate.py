@@ -54,6 +54,9 @@ class DocumentResult:
     without: dict[str, ErrorRate] = field(default_factory=dict)
     applied: dict[str, ChangeCounts] = field(default_factory=dict)
     suggested: dict[str, ChangeCounts] = field(default_factory=dict)
+    # The same by rule (``ocr/split-words``): which of a stage's repairs help and which harm.
+    applied_by_rule: dict[str, ChangeCounts] = field(default_factory=dict)
+    suggested_by_rule: dict[str, ChangeCounts] = field(default_factory=dict)
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def gain(self, stage: str) -> float:
@@ -99,22 +102,47 @@ def evaluate_document(document: EvalDocument, options: EvalOptions) -> DocumentR
         if change.stage != "output" and not touches(document.unjudged, change.raw_start, change.raw_end)
     ]
     raw_to_gold = blocks(document.raw, document.gold) if judged else []
-    verdicts: dict[tuple[str, bool], list[str]] = {}
-    for change in judged:
-        verdict = judge_change(change, document.raw, document.gold, raw_to_gold, layout=options.layout)
-        verdicts.setdefault((change.stage, change.applied), []).append(verdict)
+    verdicts: list[tuple[str, str, bool, str]] = [
+        (
+            change.stage,
+            change.rule,
+            change.applied,
+            judge_change(change, document.raw, document.gold, raw_to_gold, layout=options.layout),
+        )
+        for change in judged
+    ]
     return DocumentResult(
         name=document.name,
         raw=scorer.scores(document.raw),
         cleaned=scorer.scores(result.text),
         peer=scorer.scores(document.peer) if document.peer is not None else None,
         without=without,
-        applied={stage: ChangeCounts.of(v) for (stage, applied), v in verdicts.items() if applied},
-        suggested={stage: ChangeCounts.of(v) for (stage, applied), v in verdicts.items() if not applied},
+        applied=_tally(verdicts, by_rule=False, applied=True),
+        suggested=_tally(verdicts, by_rule=False, applied=False),
+        applied_by_rule=_tally(verdicts, by_rule=True, applied=True),
+        suggested_by_rule=_tally(verdicts, by_rule=True, applied=False),
         confusions=confusions(document.gold, scorer.judged(result.text), layout=options.layout)
         if options.confusions
         else Counter(),
     )
+
+
+def _tally(
+    verdicts: list[tuple[str, str, bool, str]], *, by_rule: bool, applied: bool
+) -> dict[str, ChangeCounts]:
+    """The verdicts on the applied changes (or the suggestions), counted by stage or by rule.
+
+    >>> verdicts = [("ocr", "ocr/split-words", True, "right"), ("ocr", "ocr/word-repair", True, "wrong")]
+    >>> _tally(verdicts, by_rule=True, applied=True)["ocr/split-words"]
+    ChangeCounts(right=1, wrong=0, neutral=0, layout=0)
+    >>> _tally(verdicts, by_rule=False, applied=True)["ocr"].judged
+    2
+    """
+    grouped: dict[str, list[str]] = {}
+    for stage, rule, was_applied, verdict in verdicts:
+        if was_applied == applied:
+            grouped.setdefault(rule if by_rule else stage, []).append(verdict)
+    return {key: ChangeCounts.of(found) for key, found in grouped.items()}
 
 
 class _Scorer:

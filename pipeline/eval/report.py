@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from pipeline.eval.evaluate import DocumentResult, Scores
@@ -25,11 +26,17 @@ def summarise(
             "cer_without": _rate(without) if without else None,
             "gain": without.rate - cleaned.cer.rate if without else None,
             "worse_in": [r.name for r in ablated if r.gain(stage) < 0],
-            "applied": _counts(sum((r.applied.get(stage, ChangeCounts()) for r in results), ChangeCounts())),
-            "suggested": _counts(
-                sum((r.suggested.get(stage, ChangeCounts()) for r in results), ChangeCounts())
-            ),
+            "applied": _summed(r.applied.get(stage) for r in results),
+            "suggested": _summed(r.suggested.get(stage) for r in results),
         }
+    rules = sorted({rule for r in results for rule in (*r.applied_by_rule, *r.suggested_by_rule)})
+    per_rule = {
+        rule: {
+            "applied": _summed(r.applied_by_rule.get(rule) for r in results),
+            "suggested": _summed(r.suggested_by_rule.get(rule) for r in results),
+        }
+        for rule in rules
+    }
     confusions: Counter[tuple[str, str]] = Counter()
     for result in results:
         confusions.update(result.confusions)
@@ -42,6 +49,7 @@ def summarise(
             "peer": _scores(Scores.total(peers)) if peers else None,
         },
         "stages": per_stage,
+        "rules": per_rule,
         "confusions": [
             {"gold": gold, "cleaned": got, "count": count}
             for (gold, got), count in confusions.most_common(errors)
@@ -59,8 +67,9 @@ def summarise(
     }
 
 
-def format_table(summary: dict[str, Any], *, per_file: bool = True) -> str:
-    """The report as text: per file and total CER/WER, then one line a stage, then the confusions."""
+def format_table(summary: dict[str, Any], *, per_file: bool = True, by_rule: bool = False) -> str:
+    """The report as text: per file and total CER/WER, then one line a stage (and, ``by_rule``, one a
+    rule), then the confusions."""
     has_peer = summary["total"]["peer"] is not None
     head = ["document", "raw CER", "raw WER", "clean CER", "clean WER"] + (
         ["peer CER", "peer WER"] * has_peer
@@ -88,6 +97,30 @@ def format_table(summary: dict[str, Any], *, per_file: bool = True) -> str:
             ]
         )
     lines += ["", *_table(stage_head, stage_rows)]
+    if by_rule:
+        rule_head = [
+            "rule",
+            "changes",
+            "right",
+            "wrong",
+            "neutral",
+            "layout",
+            "share right",
+            "suggested",
+            "right",
+        ]
+        rule_rows = [
+            [
+                rule,
+                str(sum(item["applied"][key] for key in ("right", "wrong", "neutral", "layout"))),
+                *(str(item["applied"][key]) for key in ("right", "wrong", "neutral", "layout")),
+                _share(item["applied"]["share_right"]),
+                str(item["suggested"]["judged"]),
+                _share(item["suggested"]["share_right"]),
+            ]
+            for rule, item in summary["rules"].items()
+        ]
+        lines += ["", *_table(rule_head, rule_rows)]
     suggested = {
         stage: item["suggested"] for stage, item in summary["stages"].items() if item["suggested"]["judged"]
     }
@@ -147,6 +180,11 @@ def _rate(rate: ErrorRate) -> dict[str, Any]:
 
 def _scores(scores: Scores) -> dict[str, Any]:
     return {"cer": _rate(scores.cer), "wer": _rate(scores.wer)}
+
+
+def _summed(counts: Iterable[ChangeCounts | None]) -> dict[str, Any]:
+    """Counts of several documents (``None``: a document without such changes) added up, as plain data."""
+    return _counts(sum((found for found in counts if found is not None), ChangeCounts()))
 
 
 def _counts(counts: ChangeCounts) -> dict[str, Any]:
