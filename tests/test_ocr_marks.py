@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipeline
+from pipeline.core.word_pairs import english_word_pairs
 from tests.conftest import assert_rule_error
 from tests.test_ocr_readings import WORDS
 
@@ -53,3 +54,15 @@ def test_a_document_that_reads_marks_for_letters_has_them_repaired() -> None:
 )
 def test_bad_mark_rules_are_a_clear_error(override: str, message: str) -> None:
     assert_rule_error(override, message)
+
+
+def test_clean_sentences_do_not_read_the_word_pair_list() -> None:
+    """The pair list (a second to read, tens of megabytes) is read only where a full stop stands between
+    two words in small letters, the place where it can tell a speck from a sentence's end."""
+    english_word_pairs.cache_clear()
+    text = "The house stood. It was old. They went to the end of the road.\n" * 20
+    assert pipeline.clean(text, only=("ocr",)).text == text
+    assert english_word_pairs.cache_info().currsize == 0
+    cleaned = pipeline.clean("They would take. him away.\n", only=("ocr",)).text
+    assert cleaned == "They would take him away.\n"
+    assert english_word_pairs.cache_info().currsize == 1

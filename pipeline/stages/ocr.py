@@ -1645,12 +1645,16 @@ def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
         ending_none = frozenset(word.lower() for word in rules.strings("words_ending_no_sentence"))
         phrase = rules.number("speck_phrase_association", low=0)
         abbreviations = frozenset(rules.strings("abbreviations"))
-        pairs = english_word_pairs()
         for match in _FULL_STOP_BEFORE_SMALL.finditer(text):
             word, after = match.group("word"), match.group("next")
             if word.lower() in ending_none:
                 edits.append(speck(match.start(), f"'{word}' ends no sentence"))
-            elif word.islower() and word not in abbreviations and pairs.association(word, after) >= phrase:
+            # The pair list is read (once a process) only when a full stop stands between two such words.
+            elif (
+                word.islower()
+                and word not in abbreviations
+                and english_word_pairs().association(word, after) >= phrase
+            ):
                 edits.append(speck(match.start(), f"'{word} {after}' is a phrase"))
     return sorted(edits, key=lambda edit: edit.start)
 
