@@ -82,39 +82,23 @@ def format_table(summary: dict[str, Any], *, per_file: bool = True, by_rule: boo
     rows.append([total_label, *_score_cells(summary["total"], has_peer)])
     lines = [f"{summary['title']}", *_table(head, rows, first_rule=len(rows) - 1 if per_file else None)]
 
-    stage_head = ["stage", "CER off", "gain", "changes", "right", "wrong", "neutral", "layout", "share right"]
-    stage_rows = []
-    for stage, item in summary["stages"].items():
-        applied = item["applied"]
-        stage_rows.append(
-            [
-                stage,
-                _percent(item["cer_without"]["rate"]) if item["cer_without"] else "-",
-                _points(item["gain"]) if item["gain"] is not None else "-",
-                str(sum(applied[key] for key in ("right", "wrong", "neutral", "layout"))),
-                *(str(applied[key]) for key in ("right", "wrong", "neutral", "layout")),
-                _share(applied["share_right"]),
-            ]
-        )
+    stage_head = ["stage", "CER off", "gain", *_COUNT_HEAD]
+    stage_rows = [
+        [
+            stage,
+            _percent(item["cer_without"]["rate"]) if item["cer_without"] else "-",
+            _points(item["gain"]) if item["gain"] is not None else "-",
+            *_count_cells(item["applied"]),
+        ]
+        for stage, item in summary["stages"].items()
+    ]
     lines += ["", *_table(stage_head, stage_rows)]
     if by_rule:
-        rule_head = [
-            "rule",
-            "changes",
-            "right",
-            "wrong",
-            "neutral",
-            "layout",
-            "share right",
-            "suggested",
-            "right",
-        ]
+        rule_head = ["rule", *_COUNT_HEAD, "suggested", "right"]
         rule_rows = [
             [
                 rule,
-                str(sum(item["applied"][key] for key in ("right", "wrong", "neutral", "layout"))),
-                *(str(item["applied"][key]) for key in ("right", "wrong", "neutral", "layout")),
-                _share(item["applied"]["share_right"]),
+                *_count_cells(item["applied"]),
                 str(item["suggested"]["judged"]),
                 _share(item["suggested"]["share_right"]),
             ]
@@ -142,6 +126,15 @@ def format_table(summary: dict[str, Any], *, per_file: bool = True, by_rule: boo
         for item in summary["confusions"]:
             lines.append(f"  {item['count']:6d}  {item['gold']!r} -> {item['cleaned']!r}")
     return "\n".join(lines)
+
+
+_COUNT_HEAD = ["changes", "right", "wrong", "neutral", "layout", "share right"]
+
+
+def _count_cells(counts: dict[str, Any]) -> list[str]:
+    """The cells under ``_COUNT_HEAD`` for one stage's or rule's applied changes."""
+    verdicts = [counts[key] for key in ("right", "wrong", "neutral", "layout")]
+    return [str(sum(verdicts)), *map(str, verdicts), _share(counts["share_right"])]
 
 
 def _score_cells(item: dict[str, Any], has_peer: bool) -> list[str]:
