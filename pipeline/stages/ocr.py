@@ -1566,12 +1566,13 @@ def _old_print_key(word: str) -> str:
 def _mid_sentence_capitals(words: tuple[str, ...]) -> regex.Pattern[str]:
     """The given words, capitalised, where they stand mid-sentence: after a word that ends in a small
     letter or a digit, or after a comma or semicolon, on the same line (a capital that begins a line may
-    begin a heading, a list item or a line of verse). Capitals only: a scan for them is ten times faster
-    than one for the words in any case."""
+    begin a heading, a list item or a line of verse), and before a word (`Is.` and `Is 6d` are a misread
+    `1s`, a shilling). Capitals only: a scan for them is ten times faster than one for the words in any
+    case."""
     return regex.compile(
         r"(?<=[\p{Ll}\p{N},;][ \t]+)(?:"
         + "|".join(regex.escape(word.capitalize()) for word in words)
-        + r")\b"
+        + r")(?=\s+\p{L})"
     )
 
 
@@ -1580,40 +1581,57 @@ def misread_capitals(text: str, counts: Counter[str], rules: RuleTable) -> list[
     stand mid-sentence with a capital, in a document whose OCR reads the capital for the small letter;
     ``counts``: the text's tokens.
 
-    Print capitalises such a word mid-sentence seldom, and no more often than other common words (a lost
-    full stop, a title, a line of verse). So the share of ``capital_control_words`` (``the``, ``and``)
-    with a capital there is the share expected; a document that shows the listed words with a capital
-    far more often misreads them: of those capitals, all but the expected share are misreadings, and
-    that is the edits' confidence. A word in small letters counts wherever it stands.
+    Print capitalises a common word mid-sentence seldom: after a lost full stop, in a title, in verse. The
+    share of ``capital_control_words`` (``the``, ``and``) with a capital there is that rate; a short
+    document says little of its own, so ``capital_prior_words`` control words more, at print's
+    ``capital_prior_share``, are counted with it. A listed word has print's capital as much more often as
+    it begins sentences more often than the control words (``It`` four times, ``Is`` a tenth: the
+    listed shares and ``capital_control_start_share``). The document's capitals beyond those expected
+    are misreadings, spread over the listed words by their counts: a word's capitals are misread in
+    proportion to that rate against its own expected rate, and that is an edit's confidence.
 
     >>> from pipeline.core.settings import Settings
     >>> text = "men In the hall and the way to the end of the day, Is that so, as It was for the sake In a "
     >>> text += "town of the north and the south of the land"
     >>> edits = misread_capitals(text, count_matches(token_pattern(""), text), Settings().rules("ocr"))
     >>> [(text[e.start : e.end], e.replacement, round(e.confidence, 2), e.applied) for e in edits]
-    [('In', 'in', 0.95, True), ('Is', 'is', 0.95, True), ('It', 'it', 0.95, True), ('In', 'in', 0.95, True)]
+    [('In', 'in', 0.99, True), ('Is', 'is', 1.0, True), ('It', 'it', 0.98, True), ('In', 'in', 0.99, True)]
     """
-    words = tuple(sorted({word.lower() for word in rules.strings("misread_capital_words")}))
+    start_shares = rules.table("misread_capital_words")
+    shares = {word.lower(): start_shares.number(word, low=0, high=1) for word in start_shares}
+    words = tuple(sorted(shares))
     controls = tuple(sorted({word.lower() for word in rules.strings("capital_control_words")} - set(words)))
     capitals = list(_mid_sentence_capitals(words).finditer(text))
-    if len(capitals) < rules.integer("misread_capital_min_count", low=1):
+    if not capitals:
         return []  # the cheap test first: most documents have none
     control_capitals = sum(1 for _ in _mid_sentence_capitals(controls).finditer(text))
-    listed_all = len(capitals) + sum(counts[word] for word in words)
     control_all = control_capitals + sum(counts[word] for word in controls)
-    expected = (control_capitals + 1) / (control_all + 2)  # a capital or two more than seen: cautious
-    confidence = 1 - expected * listed_all / len(capitals)
-    if confidence < rules.number("suggest_confidence", low=0, high=1):
+    prior_words = rules.number("capital_prior_words", low=1)
+    control_rate = (control_capitals + prior_words * rules.number("capital_prior_share", low=0, high=1)) / (
+        control_all + prior_words
+    )
+    per_start = control_rate / rules.number("capital_control_start_share", low=0.001, high=1)
+    print_rates = {word: per_start * share for word, share in shares.items()}
+    capitals_of = Counter(match.group().lower() for match in capitals)
+    listed_all = len(capitals) + sum(counts[word] for word in words)
+    expected = sum(print_rates[word] * (counts[word] + capitals_of[word]) for word in words)
+    misread_rate = (len(capitals) - expected) / listed_all
+    if misread_rate <= 0:
         return []
-    applied = confidence >= rules.number("confidence", low=0, high=1)
+    suggested = rules.number("suggest_confidence", low=0, high=1)
+    needed = rules.number("confidence", low=0, high=1)
     note = (
         f"{len(capitals)} of the document's {listed_all} such words have a capital mid-sentence, "
         f"{control_capitals} of its {control_all} other common words: the document's own misreading"
     )
-    return [
-        Edit(match.start(), match.end(), match.group().lower(), "misread-capital", confidence, applied, note)
-        for match in capitals
-    ]
+    edits = []
+    for match in capitals:
+        word = match.group().lower()
+        confidence = misread_rate / (misread_rate + print_rates[word])
+        if confidence >= suggested:
+            applied = confidence >= needed
+            edits.append(Edit(match.start(), match.end(), word, "misread-capital", confidence, applied, note))
+    return edits
 
 
 def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
