@@ -455,6 +455,7 @@ class WordRepairer:
         self.folded_counts: Counter[str] = Counter()
         for word, count in counts.items():
             self.folded_counts[word.lower()] += count
+        self.total_words = counts.total()
         self.prior_of_case = {
             "lower": rules.number("unknown_lower_zipf"),
             "capitalised": rules.number("unknown_capitalised_zipf"),
@@ -472,6 +473,7 @@ class WordRepairer:
         self.name_bonus = rules.number("known_name_bonus")
         self.trusted_zipf = rules.number("trusted_zipf", low=0)
         self.document_weight = rules.number("document_weight")
+        self.candidate_use_weight = rules.number("candidate_use_weight", low=0)
         self.broken_case_penalty = rules.number("broken_case_penalty")
         self.mark_penalty = rules.number("mark_penalty")
         self.length_weight = rules.number("unknown_length_weight", low=0)
@@ -573,6 +575,8 @@ class WordRepairer:
         scores = self.scores(token, name_context)
         if not scores:
             return None
+        if not self.known(token):
+            scores = self._with_document_use(scores)  # a known word's own use is not counted either
         own = self._own_score(token, case, initial)
         if case == "lower" and not (initial or name_context):
             scores = self._small_letters_first(scores)
@@ -685,9 +689,8 @@ class WordRepairer:
         # The document's own use is evidence for a word no lexicon knows or knows as rare (a name, a term,
         # an old spelling: `hee`); a misreading that is a common word (`tho`) recurs as often as the
         # confusion does.
-        count = self.folded_counts[lower] if frequency < self.trusted_zipf else 0
-        if count > 1:
-            prior += self.document_weight * math.log10(count)
+        if frequency < self.trusted_zipf:
+            prior += self.document_use(lower, self.document_weight)
         prior -= self._long_unknown_penalty(token, case, initial)
         if not frequency and lower.isalpha():
             # Misreadings seldom spell like words of the language; the author's rare words and names do.
@@ -697,6 +700,44 @@ class WordRepairer:
         if _MARK_INSIDE.search(token) or any(mark in token for mark in self.quote_marks):
             prior -= self.mark_penalty  # a quotation mark in a token is one the document does not quote with
         return prior
+
+    def document_use(self, word: str, weight: float) -> float:
+        """How much the document's own use of a word (in lower case) raises its prior: ``weight`` times
+        log10 of its count, where it occurs twice or more, less log10 of the count its frequency in
+        English leads one to expect, where that is more than one (a long text writes `the` often, and
+        that is no evidence for it).
+
+        >>> from pipeline.core.settings import Settings
+        >>> counts = Counter({"acres": 10, "the": 10, "word": 180})  # `the` is 5% of English
+        >>> repairer = WordRepairer(Settings().rules("ocr"), counts, frozenset())
+        >>> repairer.document_use("acres", 1.0), round(repairer.document_use("the", 1.0), 2)
+        (1.0, 0.0)
+        """
+        count = self.folded_counts[word]
+        if count < 2:
+            return 0.0
+        expected = self.expected_count(word, self.total_words)
+        return weight * max(0.0, math.log10(count) - max(0.0, math.log10(expected)))
+
+    def expected_count(self, word: str, total_words: int) -> float:
+        """How often a text of ``total_words`` words writes a word (in lower case), by its frequency."""
+        return total_words * 10 ** (self.lexicon.zipf.get(word, 0.0) - 9)
+
+    def _with_document_use(self, scores: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Candidates the document itself uses raised by that use (see ``document_use``), best first: a
+        word a text writes again is likelier there than in English at large (`acies` where `acres` fills a
+        list of land sales).
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter({"acres": 10}), frozenset())
+        >>> repairer._with_document_use([("acts", 2.0), ("acres", 1.5)])
+        [('acres', 2.5), ('acts', 2.0)]
+        """
+        weight = self.candidate_use_weight
+        raised = [(form, score + self.document_use(form.lower(), weight)) for form, score in scores]
+        if raised == scores:
+            return scores
+        return sorted(raised, key=_best_first)
 
     def candidate_scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
         """Candidates and their frequency less channel cost, best first: kept for the process, as they
@@ -1183,7 +1224,7 @@ class DocumentReader:
         unchanged = None
         touched: set[str] = set()
         if last is not None:
-            changed = last.changed_words(repairer.folded_counts)
+            changed = last.changed_words(repairer)
             verdicts = last.untouched_verdicts(repairer, changed)
             # Words that were no suspects then had no verdict to keep (`Sydnoy` once `Sydney` appears).
             touched = suspects - last.first_suspects
@@ -1228,14 +1269,10 @@ class DocumentReader:
 
 def _touched(repairer: WordRepairer, token: str, changed: set[str]) -> bool:
     """Whether the document's counts that a token's verdict depends on have changed: its own (its
-    prior), or, where the token is common enough to be a house spelling, its candidates'."""
-    lower = token.lower()
-    if lower in changed:
+    prior) or its candidates' (their document use, and the house spelling's test)."""
+    if token.lower() in changed:
         return True
-    if not repairer.keeps_house_spellings or repairer.folded_counts[lower] < repairer.house_count:
-        return False
-    forms = repairer.candidate_scores(token, False)[: repairer.in_context]
-    return any(form.lower() in changed for form, _ in forms)
+    return any(form.lower() in changed for form, _ in repairer.candidate_scores(token, False))
 
 
 def _takes(repairer: WordRepairer, token: str, runs: set[tuple[str, str]]) -> bool:
@@ -1267,6 +1304,7 @@ class _LastReading:
         self.flags, self.verdicts = flags, verdicts
         # Of the reading's repairer only what the next reading compares (its caches may go).
         self.counts, self.bonuses = repairer.folded_counts, repairer.bonuses()
+        self.total_words = repairer.total_words
         self.keeps_house_spellings = repairer.keeps_house_spellings
         # The suspects and edits of its first pass and of its last (the second, or the first again).
         self.first_suspects, self.final_suspects = suspects
@@ -1286,9 +1324,15 @@ class _LastReading:
         document-wide settings (noisy print, old print): else the next reading starts afresh."""
         return len(text) == self.next_length and flags == self.flags
 
-    def changed_words(self, counts: Counter[str]) -> set[str]:
-        before = self.counts
-        return {word for word in counts.keys() | before.keys() if counts[word] != before[word]}
+    def changed_words(self, repairer: WordRepairer) -> set[str]:
+        """The words whose count differs in ``repairer``'s reading; where the number of words differs too,
+        also those whose document use that number sets (common enough to be expected more than once)."""
+        counts, before = repairer.folded_counts, self.counts
+        changed = {word for word in counts.keys() | before.keys() if counts[word] != before[word]}
+        if repairer.total_words != self.total_words:
+            most = max(repairer.total_words, self.total_words)
+            changed |= {word for word in counts if repairer.expected_count(word, most) > 1}
+        return changed
 
     def untouched_verdicts(
         self, repairer: WordRepairer, changed: set[str]
