@@ -575,8 +575,7 @@ class WordRepairer:
         scores = self.scores(token, name_context)
         if not scores:
             return None
-        if not self.known(token):
-            scores = self._with_document_use(scores)  # a known word's own use is not counted either
+        scores = self._with_document_use(scores)
         own = self._own_score(token, case, initial)
         if case == "lower" and not (initial or name_context):
             scores = self._small_letters_first(scores)
