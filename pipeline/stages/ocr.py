@@ -824,7 +824,7 @@ class WordRepairer:
 
     def may_be_misread(self, token: str) -> bool:
         """A known word with a candidate near enough in score that context could make it the likelier."""
-        scores = self.scores(token, False)
+        scores = self._with_document_use(self.scores(token, False))
         return (
             bool(scores) and scores[0][1] >= self._own_score(token, _case_class(token)) - self.real_word_reach
         )
