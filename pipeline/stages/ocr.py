@@ -516,6 +516,10 @@ class WordRepairer:
         self._bonus: dict[tuple[str, str], float] = {}
         # Per token: its candidates' scores with the document's bonuses, and the bonuses (see ``adapt``).
         self._adapted_scores: dict[tuple[str, bool], tuple[list[tuple[str, float]], list[float]]] = {}
+        # Per token: the scores judged last and those scores with the candidates' document use.
+        self._used_scores: dict[
+            tuple[str, bool], tuple[list[tuple[str, float]], list[tuple[str, float]]]
+        ] = {}
 
     def known(self, token: str) -> bool:
         """The cheap test first: a trusted word, a word of the user's lists, or not a word to judge."""
@@ -575,7 +579,7 @@ class WordRepairer:
         scores = self.scores(token, name_context)
         if not scores:
             return None
-        scores = self._with_document_use(scores)
+        scores = self._with_document_use(token, name_context, scores)
         own = self._own_score(token, case, initial)
         if case == "lower" and not (initial or name_context):
             scores = self._small_letters_first(scores)
@@ -712,31 +716,41 @@ class WordRepairer:
         >>> repairer.document_use("acres", 1.0), round(repairer.document_use("the", 1.0), 2)
         (1.0, 0.0)
         """
-        count = self.folded_counts[word]
+        return weight * self.use_beyond_expected(word, self.folded_counts, self.total_words)
+
+    def use_beyond_expected(self, word: str, counts: Counter[str], total_words: int) -> float:
+        """log10 of a word's count in a text of ``total_words`` words (``counts``: lower case), where it
+        occurs twice or more, less log10 of the count its frequency leads one to expect, where more than
+        one."""
+        count = counts[word]
         if count < 2:
             return 0.0
-        expected = self.expected_count(word, self.total_words)
-        return weight * max(0.0, math.log10(count) - max(0.0, math.log10(expected)))
+        expected = total_words * 10 ** (self.lexicon.zipf.get(word, 0.0) - 9)
+        return max(0.0, math.log10(count) - max(0.0, math.log10(expected)))
 
-    def expected_count(self, word: str, total_words: int) -> float:
-        """How often a text of ``total_words`` words writes a word (in lower case), by its frequency."""
-        return total_words * 10 ** (self.lexicon.zipf.get(word, 0.0) - 9)
-
-    def _with_document_use(self, scores: list[tuple[str, float]]) -> list[tuple[str, float]]:
-        """Candidates the document itself uses raised by that use (see ``document_use``), best first: a
-        word a text writes again is likelier there than in English at large (`acies` where `acres` fills a
-        list of land sales).
+    def _with_document_use(
+        self, token: str, name_context: bool, scores: list[tuple[str, float]]
+    ) -> list[tuple[str, float]]:
+        """A token's candidate ``scores`` raised by the document's use of each (see ``document_use``),
+        best first: a word a text writes again is likelier there than in English at large (`acies` where
+        `acres` fills a list of land sales). Worked out once a reading for each list of scores.
 
         >>> from pipeline.core.settings import Settings
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter({"acres": 10}), frozenset())
-        >>> repairer._with_document_use([("acts", 2.0), ("acres", 1.5)])
+        >>> repairer._with_document_use("acies", False, [("acts", 2.0), ("acres", 1.5)])
         [('acres', 2.5), ('acts', 2.0)]
         """
+        key = (token, name_context)
+        known = self._used_scores.get(key)
+        if known is not None and known[0] is scores:
+            return known[1]
         weight = self.candidate_use_weight
         raised = [(form, score + self.document_use(form.lower(), weight)) for form, score in scores]
-        if raised == scores:
-            return scores
-        return sorted(raised, key=_best_first)
+        raised = scores if raised == scores else sorted(raised, key=_best_first)
+        if len(self._used_scores) >= _CACHE_LIMIT:
+            self._used_scores.clear()
+        self._used_scores[key] = (scores, raised)
+        return raised
 
     def candidate_scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
         """Candidates and their frequency less channel cost, best first: kept for the process, as they
@@ -761,7 +775,7 @@ class WordRepairer:
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
         >>> repairer.adapt(Counter({("li", "h"): 10, ("rn", "m"): 1}))
         >>> repairer.bonus("lie", "he"), repairer.bonus("rnore", "more")
-        (1.0, 0.0)
+        (1.25, 0.0)
         """
         least = self.rules.integer("adapt_min_repairs", low=1)
         weight = self.rules.number("adapt_weight", low=0)
@@ -824,7 +838,7 @@ class WordRepairer:
 
     def may_be_misread(self, token: str) -> bool:
         """A known word with a candidate near enough in score that context could make it the likelier."""
-        scores = self._with_document_use(self.scores(token, False))
+        scores = self._with_document_use(token, False, self.scores(token, False))
         return (
             bool(scores) and scores[0][1] >= self._own_score(token, _case_class(token)) - self.real_word_reach
         )
@@ -1266,12 +1280,20 @@ class DocumentReader:
         return [*edits, *afresh]
 
 
-def _touched(repairer: WordRepairer, token: str, changed: set[str]) -> bool:
-    """Whether the document's counts that a token's verdict depends on have changed: its own (its
-    prior) or its candidates' (their document use, and the house spelling's test)."""
-    if token.lower() in changed:
+def _touched(repairer: WordRepairer, token: str, changed: tuple[set[str], set[str]]) -> bool:
+    """Whether the document's counts that a token's verdict depends on have changed (``changed``: the
+    words whose count changed, and those whose document use did): its own (its prior), its candidates'
+    document use, or, where the token is common enough to be a house spelling, its candidates' counts."""
+    counted, reweighed = changed
+    lower = token.lower()
+    if lower in counted or lower in reweighed:
         return True
-    return any(form.lower() in changed for form, _ in repairer.candidate_scores(token, False))
+    forms = [form.lower() for form, _ in repairer.candidate_scores(token, False)]
+    if any(form in reweighed for form in forms):
+        return True
+    if not repairer.keeps_house_spellings or repairer.folded_counts[lower] < repairer.house_count:
+        return False
+    return any(form in counted for form in forms[: repairer.in_context])
 
 
 def _takes(repairer: WordRepairer, token: str, runs: set[tuple[str, str]]) -> bool:
@@ -1323,18 +1345,24 @@ class _LastReading:
         document-wide settings (noisy print, old print): else the next reading starts afresh."""
         return len(text) == self.next_length and flags == self.flags
 
-    def changed_words(self, repairer: WordRepairer) -> set[str]:
-        """The words whose count differs in ``repairer``'s reading; where the number of words differs too,
-        also those whose document use that number sets (common enough to be expected more than once)."""
+    def changed_words(self, repairer: WordRepairer) -> tuple[set[str], set[str]]:
+        """The words whose count differs in ``repairer``'s reading, and those whose document use (see
+        ``WordRepairer.document_use``) does: the number of words sets what a common word's count means."""
         counts, before = repairer.folded_counts, self.counts
-        changed = {word for word in counts.keys() | before.keys() if counts[word] != before[word]}
+        counted = {word for word in counts.keys() | before.keys() if counts[word] != before[word]}
+        looked_at = counted
         if repairer.total_words != self.total_words:
-            most = max(repairer.total_words, self.total_words)
-            changed |= {word for word in counts if repairer.expected_count(word, most) > 1}
-        return changed
+            looked_at = counted | {word for word, count in counts.items() if count >= 2}
+        reweighed = {
+            word
+            for word in looked_at
+            if repairer.use_beyond_expected(word, counts, repairer.total_words)
+            != repairer.use_beyond_expected(word, before, self.total_words)
+        }
+        return counted, reweighed
 
     def untouched_verdicts(
-        self, repairer: WordRepairer, changed: set[str]
+        self, repairer: WordRepairer, changed: tuple[set[str], set[str]]
     ) -> dict[VerdictKey, Verdict | None]:
         """The first-pass verdicts that still hold: those of tokens whose counts, and whose candidates'
         counts, are as they were (the words beside a token are part of the verdict's key)."""
