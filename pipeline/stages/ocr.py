@@ -1563,6 +1563,9 @@ class _DocumentReading:
         note = f"{token} -> {verdict.best} {verdict.posterior:.2f}" + (f"; also {others}" if others else "")
         if self.repairer.bonus(token, verdict.best):
             note += f"; {self.repairer.misreading_note(token, verdict.best)}"
+        if self.repairer.document_use(verdict.best.lower(), self.repairer.candidate_use_weight):
+            count = self.repairer.folded_counts[verdict.best.lower()]
+            note += f"; the document writes {verdict.best.lower()} {count} times"
         if self.old_print and same_spelling_of_old(token, verdict.best):
             needed, note = math.inf, f"{note}; the document is in old spelling (a suggestion only)"
         elif " " not in verdict.best and not self.repairer.known(verdict.best):
