@@ -82,6 +82,13 @@ def test_restore_gives_back_any_scan_even_one_repeating_its_body_lines(pieces: l
     "[Page 4]\nTHE HISTORY OF ROME\n[Page 4]\nBody text about candles and apples.\n[Page 4]\n"
     "Body text about doors and apples.\nBody text about engines and apples.\n\x0c\n\x0c"
 )
+# Boilerplate lines at a page's top took places of its edge: removed, they let the next line in, so a
+# second run found a header the first had not.
+@example(
+    "Body text about apples and apples.\n[Page 4]\nBody text about bridges and apples.\nTHE HISTORY OF ROME\n"
+    "THE HISTORY OF ROME\nTHE HISTORY OF ROME\n\x0c\nTHE HISTORY OF ROME\nTHE HISTORY OF ROME\n"
+    "Copyright: Xxxx\nCopyright: Xxxx\nCopyright: Xxxx\nBody text about candles and apples."
+)
 def test_restore_gives_back_the_scan_and_a_second_run_changes_nothing(raw: str) -> None:
     """Idempotence holds for scans whose body lines differ from each other, as prose does: a line repeated
     verbatim at the edge of page after page is furniture to the stage, and removing some may reveal more."""

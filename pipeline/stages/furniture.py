@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -339,7 +340,8 @@ def split_pages(
     for index, (page_end, next_start) in enumerate(
         [*((group[0][0], group[-1][1]) for group in groups), (len(text), len(text))]
     ):
-        top, bottom = _lines_down(text, start, page_end, depth), _lines_up(text, start, page_end, depth)
+        top = _lines_down(text, start, page_end, depth, boilerplate)
+        bottom = _lines_up(text, start, page_end, depth, boilerplate)
         pages.append(Page(index, start, page_end, top, bottom))
         start = next_start
     breaks = [
@@ -362,28 +364,44 @@ def _blank_or_boilerplate(text: str, start: int, end: int, boilerplate: dict[int
     return True
 
 
-def _lines_down(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]:
-    """Spans of the first ``count`` non-blank lines of ``text[start:end]``."""
+def _lines_down(
+    text: str, start: int, end: int, count: int, boilerplate: Container[int]
+) -> list[tuple[int, int]]:
+    """Spans of the first ``count`` non-blank lines of ``text[start:end]``, boilerplate lines (starts in
+    ``boilerplate``) among them but not counted: the page's edge is the same with them removed, so that a
+    run on the output judges alike.
+
+    >>> text = "Copyright: X\\nOne\\nTwo\\nThree"
+    >>> [text[a:b] for a, b in _lines_down(text, 0, len(text), 2, {0})]
+    ['Copyright: X', 'One', 'Two']
+    """
     lines = []
+    counted = 0
     position = start
-    while position < end and len(lines) < count:
+    while position < end and counted < count:
         newline = text.find("\n", position, end)
         line_end = end if newline == -1 else newline
         if not text[position:line_end].isspace() and line_end > position:
             lines.append((position, line_end))
+            counted += position not in boilerplate
         position = line_end + 1
     return lines
 
 
-def _lines_up(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]:
-    """Spans of the last ``count`` non-blank lines of ``text[start:end]``, bottom line first."""
+def _lines_up(
+    text: str, start: int, end: int, count: int, boilerplate: Container[int]
+) -> list[tuple[int, int]]:
+    """Spans of the last ``count`` non-blank lines of ``text[start:end]``, bottom line first, boilerplate
+    lines among them but not counted (see ``_lines_down``)."""
     lines: list[tuple[int, int]] = []
+    counted = 0
     line_end = end - 1 if end > start and text[end - 1] == "\n" else end
-    while line_end > start and len(lines) < count:
+    while line_end > start and counted < count:
         newline = text.rfind("\n", start, line_end)
         line_start = start if newline == -1 else newline + 1
         if line_end > line_start and not text[line_start:line_end].isspace():
             lines.append((line_start, line_end))
+            counted += line_start not in boilerplate
         if newline == -1:
             break
         line_end = newline
