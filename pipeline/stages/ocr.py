@@ -516,10 +516,6 @@ class WordRepairer:
         self._bonus: dict[tuple[str, str], float] = {}
         # Per token: its candidates' scores with the document's bonuses, and the bonuses (see ``adapt``).
         self._adapted_scores: dict[tuple[str, bool], tuple[list[tuple[str, float]], list[float]]] = {}
-        # Per token: the scores judged last and those scores with the candidates' document use.
-        self._used_scores: dict[
-            tuple[str, bool], tuple[list[tuple[str, float]], list[tuple[str, float]]]
-        ] = {}
 
     def known(self, token: str) -> bool:
         """The cheap test first: a trusted word, a word of the user's lists, or not a word to judge."""
@@ -579,7 +575,7 @@ class WordRepairer:
         scores = self.scores(token, name_context)
         if not scores:
             return None
-        scores = self._with_document_use(token, name_context, scores)
+        scores = self._with_document_use(scores)
         own = self._own_score(token, case, initial)
         if case == "lower" and not (initial or name_context):
             scores = self._small_letters_first(scores)
@@ -728,29 +724,22 @@ class WordRepairer:
         expected = total_words * 10 ** (self.lexicon.zipf.get(word, 0.0) - 9)
         return max(0.0, math.log10(count) - max(0.0, math.log10(expected)))
 
-    def _with_document_use(
-        self, token: str, name_context: bool, scores: list[tuple[str, float]]
-    ) -> list[tuple[str, float]]:
+    def _with_document_use(self, scores: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """A token's candidate ``scores`` raised by the document's use of each (see ``document_use``),
         best first: a word a text writes again is likelier there than in English at large (`acies` where
-        `acres` fills a list of land sales). Worked out once a reading for each list of scores.
+        `acres` fills a list of land sales). The cheap test first: most candidates occur once or never.
 
         >>> from pipeline.core.settings import Settings
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter({"acres": 10}), frozenset())
-        >>> repairer._with_document_use("acies", False, [("acts", 2.0), ("acres", 1.5)])
+        >>> repairer._with_document_use([("acts", 2.0), ("acres", 1.5)])
         [('acres', 2.5), ('acts', 2.0)]
         """
-        key = (token, name_context)
-        known = self._used_scores.get(key)
-        if known is not None and known[0] is scores:
-            return known[1]
+        counts = self.folded_counts
+        if all(counts[form.lower()] < 2 for form, _ in scores):
+            return scores
         weight = self.candidate_use_weight
         raised = [(form, score + self.document_use(form.lower(), weight)) for form, score in scores]
-        raised = scores if raised == scores else sorted(raised, key=_best_first)
-        if len(self._used_scores) >= _CACHE_LIMIT:
-            self._used_scores.clear()
-        self._used_scores[key] = (scores, raised)
-        return raised
+        return scores if raised == scores else sorted(raised, key=_best_first)
 
     def candidate_scores(self, token: str, name_context: bool) -> list[tuple[str, float]]:
         """Candidates and their frequency less channel cost, best first: kept for the process, as they
@@ -838,7 +827,7 @@ class WordRepairer:
 
     def may_be_misread(self, token: str) -> bool:
         """A known word with a candidate near enough in score that context could make it the likelier."""
-        scores = self._with_document_use(token, False, self.scores(token, False))
+        scores = self._with_document_use(self.scores(token, False))
         return (
             bool(scores) and scores[0][1] >= self._own_score(token, _case_class(token)) - self.real_word_reach
         )
