@@ -1277,12 +1277,13 @@ def _touched(repairer: WordRepairer, token: str, changed: tuple[set[str], set[st
     lower = token.lower()
     if lower in counted or lower in reweighed:
         return True
+    house = repairer.keeps_house_spellings and repairer.folded_counts[lower] >= repairer.house_count
+    if not (reweighed or house):
+        return False  # the common case in a later reading: no candidate's count can matter
     forms = [form.lower() for form, _ in repairer.candidate_scores(token, False)]
     if any(form in reweighed for form in forms):
         return True
-    if not repairer.keeps_house_spellings or repairer.folded_counts[lower] < repairer.house_count:
-        return False
-    return any(form in counted for form in forms[: repairer.in_context])
+    return house and any(form in counted for form in forms[: repairer.in_context])
 
 
 def _takes(repairer: WordRepairer, token: str, runs: set[tuple[str, str]]) -> bool:
