@@ -266,6 +266,8 @@ class Lexicon:
     >>> lexicon = shared_lexicon(1.0, 3.0, ("eoc", "il1t", "hb"), 50000, 20000, 20)
     >>> "the" in lexicon.trusted, lexicon.shape_key("tbo"), "the" in lexicon.near("tbo")
     (True, 'ihe', True)
+    >>> sorted(lexicon.two_edits_away("caipentbr", 3.0))
+    ['carpenter']
     """
 
     def __init__(
@@ -294,6 +296,7 @@ class Lexicon:
         # The indexes hold words by their rank, and are kept on disk between runs: building them takes
         # seconds, which a run with -j spends before its workers start.
         built_from = (_INDEX_FORMAT, english.built_from, min_zipf, classes, shape_words, near_words, per_key)
+        self._built_from = built_from
         by_shape, by_shape_less_one = load_or_build(
             "ocr-shape-index",
             built_from,
@@ -302,6 +305,8 @@ class Lexicon:
         )
         self._by_shape = _words_by_rank(*by_shape, ranked)
         self._by_shape_less_one = _words_by_rank(*by_shape_less_one, ranked)
+        # Shape keys by their parts, for words two edits away (see ``two_edits_away``): built on first use.
+        self._by_part: dict[float, dict[str, str]] = {}
 
     def _rank_indexes(
         self, ranked: list[str], shape_words: int, near_words: int, per_key: int
@@ -328,6 +333,49 @@ class Lexicon:
     def same_shape(self, word: str) -> tuple[str, ...]:
         """Indexed words with the shape key of ``word``, the most frequent first."""
         return _indexed(self._by_shape, self.shape_key(word))
+
+    def two_edits_away(self, word: str, min_zipf: float) -> set[str]:
+        """Indexed words at least ``min_zipf`` common whose shape key is within two edits of that of ``word``
+        (`carpenter` for `caipentbr`), for a long word that ``near`` finds nothing for.
+
+        Two edits mostly leave one of three parts of a long word as it was (its first letters, its last,
+        or the three in its middle where it keeps its length): the words are looked for among those sharing
+        one, a few hundred, not among the lexicon's tens of thousands (3 ms a word).
+        """
+        by_part = self._by_part.get(min_zipf)
+        if by_part is None:
+            by_part = self._by_part[min_zipf] = load_or_build(
+                "ocr-part-index",
+                (self._built_from, min_zipf),
+                lambda: self._keys_by_part(min_zipf),
+                cache_folder(),
+            )
+        key = self.shape_key(word)
+        # A middle moves where a letter is lost or added: it is compared between keys of one length only.
+        parts = {
+            part
+            for length in range(len(key) - 2, len(key) + 3)
+            for part in _three_parts(key, length)[: 3 if length == len(key) else 2]
+        }
+        pool = list({other for part in parts for other in by_part.get(part, "").split()})
+        found: set[str] = set()
+        for other, _, _ in process.extract(
+            key, pool, scorer=Levenshtein.distance, score_cutoff=2, limit=None
+        ):
+            found.update(_indexed(self._by_shape, other))
+        return found
+
+    def _keys_by_part(self, min_zipf: float) -> dict[str, str]:
+        """The shape keys of the words at least ``min_zipf`` common and five letters long, under each of
+        their three parts (see ``_three_parts``), joined by spaces: one string a part takes a third of the
+        memory of a tuple of keys."""
+        by_part: dict[str, set[str]] = {}
+        for word, value in self.zipf.items():
+            if value >= min_zipf and len(word) >= 5:
+                key = self.shape_key(word)
+                for part in _three_parts(key, len(key)):
+                    by_part.setdefault(part, set()).add(key)
+        return {part: " ".join(sorted(keys)) for part, keys in by_part.items()}
 
     def near(self, word: str) -> set[str]:
         """Indexed words whose shape key is that of ``word``, or one letter away from it."""
@@ -376,6 +424,19 @@ def _indexed(index: dict[str, str | tuple[str, ...]], key: str) -> tuple[str, ..
     """The words a compact index holds under ``key``, the most frequent first."""
     words = index.get(key, ())
     return (words,) if isinstance(words, str) else words
+
+
+def _three_parts(key: str, length: int) -> tuple[str, str, str]:
+    """A key's first letters, its last and the three in its middle, each with ``length``, the length of the
+    keys it is to find (at most two letters more or less, two edits away). The ends are three letters long,
+    four from nine letters on: an end like ``ing`` is shared by thousands of words.
+
+    >>> _three_parts("carpenter", 9)
+    ('<9carp', '>9nter', '=9pen')
+    """
+    size = 3 if length < 9 else 4
+    middle = len(key) // 2 - 1
+    return f"<{length}{key[:size]}", f">{length}{key[-size:]}", f"={length}{key[middle : middle + 3]}"
 
 
 def _less_one(word: str) -> set[str]:
@@ -468,6 +529,8 @@ class WordRepairer:
         self.min_length = rules.integer("min_length", low=1)
         self.most = rules.integer("max_candidates", low=1)
         self.rough_reach = rules.number("rough_reach", low=0)
+        self.far_length = rules.integer("far_min_length", low=0)
+        self.far_zipf = rules.number("far_min_zipf", low=0)
         self.context_weight = rules.number("context_weight", low=0)
         self.suggest_confidence = rules.number("suggest_confidence", low=0, high=1)
         self.name_bonus = rules.number("known_name_bonus")
@@ -854,8 +917,12 @@ class WordRepairer:
                 if estimate > rough.get(word, -math.inf):
                     rough[word] = estimate
         if len(lower) > 1:  # a single letter is a letter away from every short word
-            near = list(lexicon.near(lower) - rough.keys())
-            for word, distance, _ in process.extract(lower, near, scorer=Levenshtein.distance, limit=None):
+            near = lexicon.near(lower) - rough.keys()
+            if not (near or rough) and self._worth_looking_far(lower):
+                near = lexicon.two_edits_away(lower, self.far_zipf)
+            for word, distance, _ in process.extract(
+                lower, list(near), scorer=Levenshtein.distance, limit=None
+            ):
                 rough[word] = zipf[word] - 3.8 * distance
         rough.pop(lower, None)
         likeliest = _likeliest(rough, self.rough_reach, self.most)
@@ -873,6 +940,22 @@ class WordRepairer:
             scores.update(self._splits(token))
         scores.pop(token, None)
         return scores
+
+    def _worth_looking_far(self, lower: str) -> bool:
+        """Whether a word (in lower case) that no near search explains is worth looking for two edits away
+        (`caipentbr`, `récréation`): long enough (``far_min_length``) for two edits to leave it
+        recognisable, and no plural of a known word (`thunderings`), which is likelier the author's than a
+        word two edits away.
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
+        >>> [repairer._worth_looking_far(word) for word in ("caipentbr", "thunderings", "tbe")]
+        [True, False, False]
+        """
+        if not (0 < self.far_length <= len(lower) and lower.isalpha()):
+            return False
+        singular = lower[:-3] + "y" if lower.endswith("ies") else lower[:-1] if lower.endswith("s") else lower
+        return singular not in self.lexicon.zipf
 
     def _long_unknown_penalty(self, token: str, case: str, initial: bool) -> float:
         """How much less likely a long word in small letters that no lexicon knows is the author's: the
