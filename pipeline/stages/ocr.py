@@ -1104,15 +1104,19 @@ def _common_languages(word: str, languages: tuple[str, ...], floor: float) -> tu
 
 @lru_cache(maxsize=_CACHE_LIMIT)
 def _case_class(token: str) -> str:
-    """``upper``, ``capitalised`` or ``lower``, from the token's letters.
+    """``upper``, ``capitalised`` or ``lower``, from the token's letters. A word in capitals but for one
+    small letter after the first is in capitals, the small letter a misread one (`EDWARn`, `CAnDIFF`).
 
     >>> _case_class("NKVD"), _case_class("Stalin"), _case_class("losif"), _case_class("1ondon")
     ('upper', 'capitalised', 'lower', 'lower')
-    >>> _case_class("\\\\Vest"), _case_class("«aid")
-    ('capitalised', 'lower')
+    >>> _case_class("\\\\Vest"), _case_class("«aid"), _case_class("EDWARn"), _case_class("Mrs")
+    ('capitalised', 'lower', 'upper', 'capitalised')
     """
     letters = [char for char in token if char.isalpha()]
-    if len(letters) > 1 and all(char.isupper() for char in letters):
+    capitals = sum(char.isupper() for char in letters)
+    if len(letters) > 1 and capitals == len(letters):
+        return "upper"
+    if capitals >= 3 and capitals == len(letters) - 1 and letters[0].isupper():
         return "upper"
     return "capitalised" if letters and letters[0].isupper() else "lower"
 
