@@ -958,22 +958,23 @@ class WordRepairer:
         return singular not in self.lexicon.zipf
 
     def _long_unknown_penalty(self, token: str, case: str, initial: bool) -> float:
-        """How much less likely a long word in small letters that no lexicon knows is the author's: the
-        chance that a word of the author's happens to lie a confusion or two from a known word, or to
-        be two known words run together, falls with its length; a misreading's does not (`amusomonts`,
-        `prisonerhad`). Capitalised words (names) are left out but at a sentence's start.
+        """How much less likely a long word that no lexicon knows is the author's: the chance that a word
+        of the author's happens to lie a confusion or two from a known word, or to be two known words run
+        together, falls with its length; a misreading's does not (`amusomonts`, `prisonerhad`). Capitalised
+        words (names) are left out but at a sentence's start; words in capitals are not (a long one is
+        a heading's word more often than a name: `EMIBEZZLEMENT`).
 
         >>> from pipeline.core.settings import Settings
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
-        >>> words = ("amusomonts", "tbe", "amusements", "Balgownio")
+        >>> words = ("amusomonts", "tbe", "amusements", "Balgownio", "AMUSOMONTS")
         >>> [repairer._long_unknown_penalty(word, _case_class(word), initial=False) for word in words]
-        [1.6, 0.0, 0.0, 0.0]
+        [1.6, 0.0, 0.0, 0.0, 1.6]
         >>> repairer._long_unknown_penalty("Amusomonts", "capitalised", initial=True)
         1.6
         """
         excess = len(token) - self.length_from
         # A capital at a sentence's or a line's start (``initial``) says nothing of a name.
-        named = case == "upper" or (case == "capitalised" and not initial)
+        named = case == "capitalised" and not initial
         if excess <= 0 or named or token.lower() in self.lexicon.zipf:
             return 0.0
         return self.length_weight * excess
