@@ -531,6 +531,7 @@ class WordRepairer:
         self.rough_reach = rules.number("rough_reach", low=0)
         self.far_length = rules.integer("far_min_length", low=0)
         self.far_zipf = rules.number("far_min_zipf", low=0)
+        self.plural_cost = rules.number("plural_cost", low=0)
         self.context_weight = rules.number("context_weight", low=0)
         self.suggest_confidence = rules.number("suggest_confidence", low=0, high=1)
         self.name_bonus = rules.number("known_name_bonus")
@@ -742,6 +743,16 @@ class WordRepairer:
         return score
 
     def _prior(self, token: str, case: str, initial: bool) -> float:
+        """The token's prior, as a zipf: its frequency, or that of an unknown word of its case, raised by
+        the document's use and lowered by what marks a misreading (length, unlikely letters, broken case).
+
+        >>> from pipeline.core.settings import Settings
+        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
+        >>> round(repairer._prior("educationals", "lower", False), 2)  # a plural wordfreq lacks
+        3.6
+        >>> repairer.judge("educationals", False, "the", "of").posterior < 0.01
+        True
+        """
         lower = token.lower()
         frequency = self.lexicon.zipf.get(lower, 0.0)
         prior = max(frequency, self.prior_of_case[case] + self.prior_shift)
@@ -753,10 +764,15 @@ class WordRepairer:
         # confusion does.
         if frequency < self.trusted_zipf:
             prior += self.document_use(lower, self.document_weight)
-        prior -= self._long_unknown_penalty(token, case, initial)
+        prior -= self._long_unknown_penalty(token)
         if not frequency and lower.isalpha():
             # Misreadings seldom spell like words of the language; the author's rare words and names do.
             prior -= self.letters_weight * self.letters.shortfall(lower, self.letter_chance)
+            # wordfreq lacks many rare plurals (`excellences`, `Proverbials`): one is about as likely as its
+            # singular, less plural_cost.
+            singular = _singular(lower)
+            if len(lower) > self.length_from and singular in self.lexicon.trusted:
+                prior = max(prior, self.lexicon.zipf[singular] - self.plural_cost)
         if _BROKEN_CASE.search(token):
             prior -= self.broken_case_penalty
         if _MARK_INSIDE.search(token) or any(mark in token for mark in self.quote_marks):
@@ -954,28 +970,23 @@ class WordRepairer:
         """
         if not (0 < self.far_length <= len(lower) and lower.isalpha()):
             return False
-        singular = lower[:-3] + "y" if lower.endswith("ies") else lower[:-1] if lower.endswith("s") else lower
-        return singular not in self.lexicon.zipf
+        return _singular(lower) not in self.lexicon.zipf
 
-    def _long_unknown_penalty(self, token: str, case: str, initial: bool) -> float:
+    def _long_unknown_penalty(self, token: str) -> float:
         """How much less likely a long word that no lexicon knows is the author's: the chance that a word
         of the author's happens to lie a confusion or two from a known word, or to be two known words run
-        together, falls with its length; a misreading's does not (`amusomonts`, `prisonerhad`). Capitalised
-        words (names) are left out but at a sentence's start; words in capitals are not (a long one is
-        a heading's word more often than a name: `EMIBEZZLEMENT`).
+        together, falls with its length; a misreading's does not (`amusomonts`, `prisonerhad`). Names too:
+        one that lies a confusion from a known word (`Rochestear`, `Davonport`) is a misreading more
+        often than a name of its own, and a name the document repeats is not judged at all.
 
         >>> from pipeline.core.settings import Settings
         >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
-        >>> words = ("amusomonts", "tbe", "amusements", "Balgownio", "AMUSOMONTS")
-        >>> [repairer._long_unknown_penalty(word, _case_class(word), initial=False) for word in words]
-        [1.6, 0.0, 0.0, 0.0, 1.6]
-        >>> repairer._long_unknown_penalty("Amusomonts", "capitalised", initial=True)
-        1.6
+        >>> words = ("amusomonts", "tbe", "amusements", "Amusomonts", "AMUSOMONTS")
+        >>> [repairer._long_unknown_penalty(word) for word in words]
+        [1.6, 0.0, 0.0, 1.6, 1.6]
         """
         excess = len(token) - self.length_from
-        # A capital at a sentence's or a line's start (``initial``) says nothing of a name.
-        named = case == "capitalised" and not initial
-        if excess <= 0 or named or token.lower() in self.lexicon.zipf:
+        if excess <= 0 or token.lower() in self.lexicon.zipf:
             return 0.0
         return self.length_weight * excess
 
@@ -1120,6 +1131,18 @@ def _case_class(token: str) -> str:
     if capitals >= 3 and capitals == len(letters) - 1 and letters[0].isupper():
         return "upper"
     return "capitalised" if letters and letters[0].isupper() else "lower"
+
+
+def _singular(word: str) -> str:
+    """The singular of what may be an English plural in small letters (``ies`` for ``y``, else a final
+    ``s`` less, but not after ``s`` or ``ed``), or the word itself. No lexicon lookup: a caller checks it.
+
+    >>> [_singular(word) for word in ("excellences", "prosperities", "witnesss", "arresteds", "the")]
+    ['excellence', 'prosperity', 'witnesss', 'arresteds', 'the']
+    """
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "eds")) else word
 
 
 def _split_at_line_end(text: str, start: int, end: int) -> bool:
