@@ -368,7 +368,7 @@ class Lexicon:
 
     def _keys_by_part(self, min_zipf: float) -> dict[str, str]:
         """The shape keys of the words at least ``min_zipf`` common and five letters long, under each of
-        their three parts (see ``_three_parts``), joined by spaces: one string a part takes a third of the
+        their three parts (see ``_three_parts``), joined by spaces: one string a part takes about half the
         memory of a tuple of keys."""
         by_part: dict[str, set[str]] = {}
         for word, value in self.zipf.items():
