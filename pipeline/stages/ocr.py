@@ -935,8 +935,8 @@ class WordRepairer:
                     rough[word] = estimate
         if len(lower) > 1:  # a single letter is a letter away from every short word
             near = lexicon.near(lower) - rough.keys()
-            if not (near or rough) and self._worth_looking_far(lower):
-                near = lexicon.two_edits_away(lower, self.far_zipf)
+            if not (near or rough) and 0 < self.far_length <= len(lower) and lower.isalpha():
+                near = lexicon.two_edits_away(lower, self.far_zipf)  # garbled twice: `caipentbr`
             for word, distance, _ in process.extract(
                 lower, list(near), scorer=Levenshtein.distance, limit=None
             ):
@@ -957,21 +957,6 @@ class WordRepairer:
             scores.update(self._splits(token))
         scores.pop(token, None)
         return scores
-
-    def _worth_looking_far(self, lower: str) -> bool:
-        """Whether a word (in lower case) that no near search explains is worth looking for two edits away
-        (`caipentbr`, `récréation`): long enough (``far_min_length``) for two edits to leave it
-        recognisable, and no plural of a known word (`thunderings`), which is likelier the author's than a
-        word two edits away.
-
-        >>> from pipeline.core.settings import Settings
-        >>> repairer = WordRepairer(Settings().rules("ocr"), Counter(), frozenset())
-        >>> [repairer._worth_looking_far(word) for word in ("caipentbr", "thunderings", "tbe")]
-        [True, False, False]
-        """
-        if not (0 < self.far_length <= len(lower) and lower.isalpha()):
-            return False
-        return _singular(lower) not in self.lexicon.zipf
 
     def _long_unknown_penalty(self, token: str) -> float:
         """How much less likely a long word that no lexicon knows is the author's: the chance that a word
