@@ -58,6 +58,13 @@ _MARK_BEFORE_WORD = regex.compile(r"[.,;:](?<=\p{L}[ \t\n].)(?=\p{Ll}\p{L})")
 _FULL_STOP_BEFORE_SMALL = regex.compile(
     r"\.(?=[ \t]+(?P<next>\p{Ll}+))(?<=(?<![\p{L}\p{N}.-])(?<!\p{L}['’])(?P<word>\p{L}+)[ \t]*\n?[ \t]*\.)"
 )
+# A small letter of the English alphabet (`à` is a word) standing alone between two words on one line,
+# with a comma, semicolon or colon after it (`been n, taken`): the word before may end with such a mark
+# or a full stop; each word is whole (not part of `i.e.`, `o'clock` or `forty-two`).
+_LETTER_ALONE = regex.compile(
+    r"(?<=(?<![\p{L}\p{N}'’.-])(?P<before>\p{L}+)[.,;:]?[ \t]+)(?P<letter>[a-z])[,;:]?[ \t]+"
+    r"(?=(?P<after>\p{L}+)(?![\p{L}\p{N}]|['’.-]\p{L}))"
+)
 _SENTENCE_END = frozenset(".!?")
 _BEFORE_CAPITAL = regex.compile(r"[ \t]*\n?[ \t]*\p{Lu}")
 # Candidate scores and channel costs are kept for the process, up to this many words each (100,000 took a
@@ -1351,9 +1358,9 @@ class DocumentReader:
         # Misread capitals and specks read as marks where no repair is made; once put right, the next
         # reading reads the words beside them as neighbours, without a capital after them (which tells
         # of a name).
-        afresh = drop_overlapping(edits, misread_capitals(text, counts, rules), speck_marks(text, rules))[
-            len(edits) :
-        ]
+        afresh = drop_overlapping(
+            edits, misread_capitals(text, counts, rules), speck_marks(text, rules), stray_letters(text, rules)
+        )[len(edits) :]
         self._last = _LastReading(
             text,
             (noisy, old_print),
@@ -1836,6 +1843,46 @@ def speck_marks(text: str, rules: RuleTable) -> list[Edit]:
             ):
                 edits.append(speck(match.start(), f"'{word} {after}' is a phrase"))
     return sorted(edits, key=lambda edit: edit.start)
+
+
+def stray_letters(text: str, rules: RuleTable) -> list[Edit]:
+    """Small letters standing alone between two words that print sets together: a speck, or a piece of
+    the next column's text read into the line (``been n, taken``). The words either side must form a
+    phrase (``speck_phrase_association``, as for a speck read as a full stop), so that a letter standing
+    for a word (``n dwelling`` for ``a dwelling``) stays for the word repair; and a letter that is a word
+    or an abbreviation of its own (``letters_standing_alone``: ``Smith v Jones``) stays, and so does a
+    letter that makes a word with either neighbour (``a w indow``).
+
+    >>> from pipeline.core.settings import Settings
+    >>> rules = Settings().rules("ocr")
+    >>> text = "having been n, taken by the Home Office; in n dwelling; Smith v Jones; a w indow sill"
+    >>> [(text[edit.start : edit.end], edit.applied) for edit in stray_letters(text, rules)]
+    [('n, ', True)]
+    """
+    standing = frozenset(rules.strings("letters_standing_alone"))
+    if not _LETTER_ALONE.search(text):
+        return []  # the cheap check first: clean print has next to no small letters alone
+    pairs = english_word_pairs()
+    phrase = rules.number("speck_phrase_association", low=0)
+    confidence = rules.number("stray_letter_confidence", low=0, high=1)
+    applied = confidence >= rules.number("confidence", low=0, high=1)
+    edits = []
+    for match in _LETTER_ALONE.finditer(text):
+        before, letter, after = match.group("before"), match.group("letter"), match.group("after")
+        if letter in standing or pairs.association(before.lower(), after.lower()) < phrase:
+            continue
+        if _broken_off(before.lower(), before.lower() + letter) or _broken_off(
+            after.lower(), letter + after.lower()
+        ):
+            continue  # a letter broken off a word (`analogou s`, `w indow`), for the word repair
+        note = f"a letter alone between '{before} {after}', a phrase: a speck or a piece of another column"
+        edits.append(Edit(match.start(), match.end(), "", "stray-letter", confidence, applied, note))
+    return edits
+
+
+def _broken_off(piece: str, joined: str) -> bool:
+    """Whether a piece no lexicon knows makes a word with a letter beside it (``indow`` with ``w``)."""
+    return not zipf(piece) and bool(zipf(joined))
 
 
 def suggest_doubled_words(text: str, rules: RuleTable) -> list[Edit]:
