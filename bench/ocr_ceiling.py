@@ -29,7 +29,7 @@ from pipeline.api import clean_text
 from pipeline.core.lexicon import zipf
 from pipeline.core.settings import Settings
 from pipeline.eval.datasets import EvalDocument, load_dataset
-from pipeline.eval.metrics import character_error_rate
+from pipeline.eval.evaluate import Scorer
 
 KINDS = ("non-words", "+ real words", "+ any word")
 _TOKEN = regex.compile(r"\S+")
@@ -63,7 +63,8 @@ def document_errors(document: EvalDocument, stages: tuple[str, ...]) -> list[int
             for oracle in oracles[kind_of(words[at], truth) :]:
                 oracle[at] = truth
     texts = [document.raw, cleaned, *(" ".join(oracle) for oracle in oracles)]
-    return [character_error_rate(document.gold, text).errors for text in texts]
+    scorer = Scorer(document, layout=False)  # as `scanclean eval` scores: without the unjudged spans
+    return [scorer.scores(text).cer.errors for text in texts]
 
 
 def main() -> None:

@@ -88,7 +88,7 @@ def evaluate(
 def evaluate_document(document: EvalDocument, options: EvalOptions) -> DocumentResult:
     """Clean one document with all stages and with each one off, and score every text."""
     settings = options.settings
-    scorer = _Scorer(document, options.layout)
+    scorer = Scorer(document, options.layout)
     result = clean_text(document.raw, settings, name=document.name)
     without = {}
     if options.ablate:
@@ -145,7 +145,7 @@ def _tally(
     return {key: ChangeCounts.of(found) for key, found in grouped.items()}
 
 
-class _Scorer:
+class Scorer:
     """Scores texts against one gold, each distinct text once (most stages switched off change nothing)."""
 
     def __init__(self, document: EvalDocument, layout: bool) -> None:
