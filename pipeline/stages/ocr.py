@@ -539,6 +539,7 @@ class WordRepairer:
         self.rough_reach = rules.number("rough_reach", low=0)
         self.far_length = rules.integer("far_min_length", low=0)
         self.far_zipf = rules.number("far_min_zipf", low=0)
+        self.far_below = rules.number("far_below")
         self.plural_cost = rules.number("plural_cost", low=0)
         self.context_weight = rules.number("context_weight", low=0)
         self.suggest_confidence = rules.number("suggest_confidence", low=0, high=1)
@@ -941,13 +942,14 @@ class WordRepairer:
                 if estimate > rough.get(word, -math.inf):
                     rough[word] = estimate
         if len(lower) > 1:  # a single letter is a letter away from every short word
-            near = lexicon.near(lower) - rough.keys()
-            if not (near or rough) and 0 < self.far_length <= len(lower) and lower.isalpha():
-                near = lexicon.two_edits_away(lower, self.far_zipf)  # garbled twice: `caipentbr`
-            for word, distance, _ in process.extract(
-                lower, list(near), scorer=Levenshtein.distance, limit=None
-            ):
-                rough[word] = zipf[word] - 3.8 * distance
+            rough.update(_by_edits(lower, lexicon.near(lower) - rough.keys(), zipf))
+            if (
+                0 < self.far_length <= len(lower)
+                and lower.isalpha()
+                and max(rough.values(), default=-math.inf) <= self.far_below
+            ):  # garbled twice (`caipentbr`), where nothing nearer is anywhere near likely
+                far = lexicon.two_edits_away(lower, self.far_zipf) - rough.keys()
+                rough.update(_by_edits(lower, far, zipf))
         rough.pop(lower, None)
         likeliest = _likeliest(rough, self.rough_reach, self.most)
         case = _case_class(token)
@@ -1065,6 +1067,14 @@ def _context(pairs: WordPairs, words: str, before: str, after: str) -> float:
         association = pairs.association(last, after)
         fit += -3.0 if association < -3.0 else 3.0 if association > 3.0 else association
     return fit
+
+
+def _by_edits(token: str, words: set[str], zipf: dict[str, float]) -> dict[str, float]:
+    """Rough estimates of words found by edit distance: frequency less 3.8 an edit from the token."""
+    return {
+        word: zipf[word] - 3.8 * distance
+        for word, distance, _ in process.extract(token, list(words), scorer=Levenshtein.distance, limit=None)
+    }
 
 
 def _likeliest(estimates: dict[str, float], reach: float, most: int) -> list[str]:
