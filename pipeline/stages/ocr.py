@@ -60,9 +60,11 @@ _FULL_STOP_BEFORE_SMALL = regex.compile(
 )
 # A small letter of the English alphabet (`à` is a word) standing alone between two words on one line,
 # with a comma, semicolon or colon after it (`been n, taken`): the word before may end with such a mark
-# or a full stop; each word is whole (not part of `i.e.`, `o'clock` or `forty-two`).
+# or a full stop, and a space may stand before the mark (`The b , prosecutor`: the typography stage
+# removes it); each word is whole (not part of `i.e.`, `o'clock` or `forty-two`).
 _LETTER_ALONE = regex.compile(
-    r"(?<=(?<![\p{L}\p{N}'’.-])(?P<before>\p{L}+)[.,;:]?[ \t]+)(?P<letter>[a-z])[,;:]?[ \t]+"
+    r"(?<=(?<![\p{L}\p{N}'’.-])(?P<before>\p{L}+)(?:[ \t]*[.,;:])?[ \t]+)"
+    r"(?P<letter>[a-z])(?:[ \t]*[,;:])?[ \t]+"
     r"(?=(?P<after>\p{L}+)(?![\p{L}\p{N}]|['’.-]\p{L}))"
 )
 _SENTENCE_END = frozenset(".!?")
