@@ -1871,9 +1871,9 @@ def stray_letters(text: str, rules: RuleTable) -> list[Edit]:
     >>> [(text[edit.start : edit.end], edit.applied) for edit in stray_letters(text, rules)]
     [('n, ', True)]
     """
-    standing = frozenset(rules.strings("letters_standing_alone"))
     if not _LETTER_ALONE.search(text):
         return []  # the cheap check first: clean print has next to no small letters alone
+    standing = frozenset(rules.strings("letters_standing_alone"))
     pairs = english_word_pairs()
     phrase = rules.number("speck_phrase_association", low=0)
     confidence = rules.number("stray_letter_confidence", low=0, high=1)
