@@ -1367,9 +1367,9 @@ class DocumentReader:
                 touched |= {token for token in suspects if _takes(repairer, token, rebonused)}
                 unchanged = last.unchanged(last.final, touched, text)
             edits = reading.edits(suspects, kept, unchanged)
-        # Misread capitals and specks read as marks where no repair is made; once put right, the next
-        # reading reads the words beside them as neighbours, without a capital after them (which tells
-        # of a name).
+        # Misread capitals, specks read as marks and letters alone, where no repair is made; once put
+        # right, the next reading reads the words beside them as neighbours, without a capital after them
+        # (which tells of a name).
         afresh = drop_overlapping(
             edits, misread_capitals(text, counts, rules), speck_marks(text, rules), stray_letters(text, rules)
         )[len(edits) :]
